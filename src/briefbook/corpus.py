@@ -1,0 +1,284 @@
+"""The loaded set of briefs: references checked across files, and the derived views."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .diagnostics import Diagnostic, sort_diagnostics
+from .loader import discover, load_file
+from .model import Actor, Issue, Position, Source, Summit, TimelineEntry, WatchItem
+from .settings import Settings, build_date
+from .validate import BriefFile, SourcesFile, validate_file
+
+KIND_ORDER = ("summit", "actor", "issue")
+ROLE_ORDER = ("principal", "counterpart", "ally", "stakeholder")
+
+
+@dataclass
+class Corpus:
+    briefs: dict[str, BriefFile]
+    sources: dict[str, Source]
+    source_files: dict[str, str]  # source id -> file that declares it
+    today: dt.date
+    max_age_days: int
+
+    def of_kind(self, kind: str) -> list[BriefFile]:
+        return [b for b in self.briefs.values() if b.kind == kind]
+
+    @property
+    def summits(self) -> list[BriefFile]:
+        return sorted(self.of_kind("summit"), key=lambda b: (b.brief.date, b.id))  # type: ignore[union-attr]
+
+    @property
+    def actors(self) -> list[BriefFile]:
+        return sorted(self.of_kind("actor"), key=lambda b: (ROLE_ORDER.index(b.brief.role), b.brief.title.lower(), b.id))  # type: ignore[union-attr]
+
+    @property
+    def issues(self) -> list[BriefFile]:
+        return sorted(self.of_kind("issue"), key=lambda b: (b.brief.title.lower(), b.id))
+
+    def cited_sources(self, brief: BriefFile) -> list[Source]:
+        """The sources a brief declares or cites, in order of first mention: its numbered list."""
+        ids = dict.fromkeys(s.id for s in brief.brief.sources)
+        ids.update(dict.fromkeys(source_id for source_id, _ in _citations(brief)))
+        return [self.sources[i] for i in ids if i in self.sources]
+
+    def position(self, actor_id: str, issue_id: str) -> Position | None:
+        actor = self.briefs.get(actor_id)
+        return actor.brief.positions.get(issue_id) if actor and actor.kind == "actor" else None  # type: ignore[union-attr]
+
+    def positions_on(self, issue_id: str) -> list[tuple[BriefFile, Position | None]]:
+        return [(actor, self.position(actor.id, issue_id)) for actor in self.actors]
+
+    def matrix(self, summit_id: str | None = None) -> tuple[list[BriefFile], list[BriefFile]]:
+        """(issue rows, actor columns): all of them, or a summit's agenda and participants."""
+        if summit_id is None:
+            return self.issues, self.actors
+        summit: Summit = self.briefs[summit_id].brief  # type: ignore[assignment]
+        rows = [self.briefs[i] for i in summit.agenda if i in self.briefs]
+        participants = {p.actor for p in summit.participants}
+        return rows, [a for a in self.actors if a.id in participants]
+
+    def summits_of(self, actor_id: str) -> list[BriefFile]:
+        return [s for s in self.summits if any(p.actor == actor_id for p in s.brief.participants)]  # type: ignore[union-attr]
+
+    def related_to_issue(self, issue_id: str) -> list[BriefFile]:
+        """Summits whose agenda holds the issue."""
+        return [s for s in self.summits if issue_id in s.brief.agenda]  # type: ignore[union-attr]
+
+    def timeline(self) -> list[tuple[TimelineEntry, BriefFile]]:
+        entries = [(entry, b) for b in self.briefs.values() for entry in b.brief.timeline]
+        return sorted(entries, key=lambda e: (e[0].date, e[1].id, e[0].title))
+
+    def watch_by_issue(self) -> dict[str | None, list[tuple[WatchItem, BriefFile]]]:
+        grouped: dict[str | None, list[tuple[WatchItem, BriefFile]]] = defaultdict(list)
+        for b in sorted(self.briefs.values(), key=lambda b: (KIND_ORDER.index(b.kind), b.id)):
+            for item in b.brief.what_to_watch:
+                grouped[item.issue or (b.id if b.kind == "issue" else None)].append((item, b))
+        order = [i.id for i in self.issues] + [None]
+        return {key: grouped[key] for key in order if grouped.get(key)}
+
+    def citing_briefs(self) -> dict[str, list[BriefFile]]:
+        citing: dict[str, list[BriefFile]] = {source_id: [] for source_id in self.sources}
+        for b in sorted(self.briefs.values(), key=lambda b: (KIND_ORDER.index(b.kind), b.id)):
+            for source in self.cited_sources(b):
+                citing[source.id].append(b)
+        return citing
+
+    def staleness(self, brief: BriefFile) -> str | None:
+        """Why a brief is due for review, or None while it is fresh."""
+        b = brief.brief
+        if b.next_review and b.next_review < self.today:
+            return f"due for review since {b.next_review.isoformat()}"
+        age = (self.today - b.reviewed).days
+        if self.max_age_days and age > self.max_age_days:
+            return f"last reviewed {b.reviewed.isoformat()}, more than {self.max_age_days} days ago"
+        return None
+
+    def tags_of(self, brief: BriefFile) -> list[str]:
+        """The brief's own tags plus its kind, its actor role and its issues."""
+        b = brief.brief
+        derived = [brief.kind]
+        if isinstance(b, Actor):
+            derived.append(b.role)
+            derived += [self.briefs[i].brief.title for i in b.positions if i in self.briefs]
+        elif isinstance(b, Summit):
+            derived += [self.briefs[i].brief.title for i in b.agenda if i in self.briefs]
+        elif isinstance(b, Issue):
+            derived.append(b.title)
+        return list(dict.fromkeys([*b.tags, *derived]))
+
+
+def _citations(brief: BriefFile) -> Iterator[tuple[str, tuple]]:
+    """Every source id the brief cites, with the field path (or body line) that cites it."""
+    b = brief.brief
+    for i, kj in enumerate(b.key_judgments):
+        for j, s in enumerate(kj.sources):
+            yield s, ("key_judgments", i, "sources", j)
+    for i, entry in enumerate(b.timeline):
+        for j, s in enumerate(entry.sources):
+            yield s, ("timeline", i, "sources", j)
+    if isinstance(b, Actor):
+        for issue_id, position in b.positions.items():
+            for j, s in enumerate(position.sources):
+                yield s, ("positions", issue_id, "sources", j)
+    for source_id, line, column in brief.citations:
+        yield source_id, ("@body", line, column)
+
+
+def _issue_references(b: BriefFile) -> Iterator[tuple[str, tuple]]:
+    brief = b.brief
+    if isinstance(brief, Actor):
+        for issue_id in brief.positions:
+            yield issue_id, ("positions", issue_id)
+    if isinstance(brief, Summit):
+        for i, issue_id in enumerate(brief.agenda):
+            yield issue_id, ("agenda", i)
+    if isinstance(brief, Issue):
+        for i, issue_id in enumerate(brief.related):
+            yield issue_id, ("related", i)
+    for i, item in enumerate(brief.what_to_watch):
+        if item.issue:
+            yield item.issue, ("what_to_watch", i, "issue")
+
+
+def _at(brief: BriefFile, path: tuple, message: str, hint: str = "", severity: str = "error") -> Diagnostic:
+    if path and path[0] == "@body":
+        return Diagnostic(brief.display, path[1], path[2], "body", message, hint, severity)  # type: ignore[arg-type]
+    if path and path[0] == "positions" and len(path) == 2:
+        line, column = brief.raw.keys.get(path, brief.raw.locate(path))
+        return Diagnostic(brief.display, line, column, f"positions.{path[1]}", message, hint, severity)  # type: ignore[arg-type]
+    return brief.at(path, message, hint, severity)
+
+
+def _closest(value: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.5)
+    return f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+
+
+def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int) -> tuple[Corpus, list[Diagnostic]]:
+    """Index the files and check every reference between them."""
+    problems: list[Diagnostic] = []
+    briefs: dict[str, BriefFile] = {}
+    sources: dict[str, Source] = {}
+    source_files: dict[str, str] = {}
+    declared_at: dict[str, Diagnostic] = {}
+
+    def declare(source: Source, where: Diagnostic) -> None:
+        if source.id in sources:
+            first = declared_at[source.id]
+            problems.append(Diagnostic(where.file, where.line, where.column, where.field,
+                                       f"source `{source.id}` is already declared in {first.file}:{first.line}",
+                                       "declare a source once and cite it by id everywhere else"))
+            return
+        sources[source.id] = source
+        source_files[source.id] = where.file
+        declared_at[source.id] = where
+
+    for f in files:
+        if isinstance(f, SourcesFile):
+            for i, source in enumerate(f.sources):
+                line, column = f.raw.locate(("sources", i, "id"))
+                declare(source, Diagnostic(f.raw.display, line, column, f"sources[{i}].id", ""))
+            continue
+        if f.id in briefs:
+            other = briefs[f.id]
+            problems.append(f.at(("kind",), f"the id `{f.id}` is already used by {other.display}", "ids are file names and must be unique across the briefs folder"))
+            continue
+        briefs[f.id] = f
+        for i, source in enumerate(f.brief.sources):
+            declare(source, f.at(("sources", i, "id"), ""))
+
+    corpus = Corpus(dict(sorted(briefs.items())), sources, source_files, today, max_age_days)
+    issue_ids = {b.id for b in corpus.of_kind("issue")}
+    actor_ids = {b.id for b in corpus.of_kind("actor")}
+
+    for b in corpus.briefs.values():
+        for source_id, path in _citations(b):
+            if source_id not in sources:
+                problems.append(_at(b, path, f"cites unknown source `{source_id}`", _closest(source_id, sources) or "declare it in a sources file or in this brief's `sources`"))
+        for issue_id, path in _issue_references(b):
+            if issue_id not in issue_ids:
+                problems.append(_at(b, path, f"unknown issue `{issue_id}`", _closest(issue_id, issue_ids) or "add a brief of kind issue with this file name"))
+        brief = b.brief
+        if isinstance(brief, Summit):
+            for i, participant in enumerate(brief.participants):
+                if participant.actor not in actor_ids:
+                    problems.append(_at(b, ("participants", i, "actor"), f"unknown actor `{participant.actor}`", _closest(participant.actor, actor_ids) or "add a brief of kind actor with this file name"))
+        reason = corpus.staleness(b)
+        if reason:
+            problems.append(_at(b, ("next_review",) if brief.next_review else ("reviewed",), f"the brief is stale: {reason}", "review it and update `reviewed` and `next_review`", "warning"))
+    problems += _missing_positions(corpus)
+    return corpus, problems
+
+
+def _missing_positions(corpus: Corpus) -> list[Diagnostic]:
+    """Participants of a summit, and every ally, should state a position on each agenda issue."""
+    problems = []
+    for summit in corpus.summits:
+        agenda = [i for i in summit.brief.agenda if i in corpus.briefs]  # type: ignore[union-attr]
+        expected = {p.actor for p in summit.brief.participants} | {a.id for a in corpus.actors if a.brief.role == "ally"}  # type: ignore[union-attr]
+        for actor_id in sorted(expected & corpus.briefs.keys()):
+            actor = corpus.briefs[actor_id]
+            missing = [i for i in agenda if i not in actor.brief.positions]  # type: ignore[union-attr]
+            if missing:
+                problems.append(_at(actor, ("positions",), f"no position on {', '.join(f'`{i}`' for i in missing)}, on the agenda of summit `{summit.id}`",
+                                    "add an entry under `positions` for each issue", "warning"))
+    return problems
+
+
+@dataclass
+class LoadResult:
+    corpus: Corpus | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.corpus is not None and not any(d.severity == "error" for d in self.diagnostics)
+
+
+def _load_one(item: tuple[Path, str]) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
+    raw, problems = load_file(*item)
+    if raw is None:
+        return None, problems
+    typed, more = validate_file(raw)
+    return typed, problems + more
+
+
+PARALLEL_THRESHOLD = 2_000
+
+
+def load_corpus(settings: Settings, paths: list[Path] | None = None, strict: bool | None = None) -> LoadResult:
+    """Load, validate and link every brief: all problems at once, sorted."""
+    root = settings.briefs
+    found, problems = discover(root, paths or [root], settings.project_dir)
+    if len(found) >= PARALLEL_THRESHOLD:
+        results = _load_parallel(found)
+    else:
+        results = map(_load_one, found)
+    files = []
+    for typed, more in results:
+        problems += more
+        if typed is not None:
+            files.append(typed)
+    corpus, more = link(files, build_date(), settings.max_age_days)
+    problems += more
+    if strict if strict is not None else settings.strict:
+        problems = [d.as_error() for d in problems]
+    return LoadResult(corpus, sort_diagnostics(problems))
+
+
+def _load_parallel(found: list[tuple[Path, str]]) -> list:
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2:
+        return list(map(_load_one, found))
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_load_one, found, chunksize=max(1, len(found) // (workers * 4))))

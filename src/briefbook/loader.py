@@ -1,0 +1,351 @@
+"""Files to raw briefs: front matter as plain values, the body, and where every value sits.
+
+YAML hazards are handled here, once: duplicate keys, anchors and aliases, tabs,
+custom tags, excessive nesting, bad encodings and oversized files each get a
+diagnostic that points at the line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from .diagnostics import Diagnostic
+
+try:  # the C parser is much faster; the pure-Python one behaves the same
+    from yaml import CSafeLoader as _YamlLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20
+MAX_NODES = 100_000
+BRIEF_SUFFIX = ".md"
+SOURCES_SUFFIXES = (".yml", ".yaml")
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+Path_ = tuple[str | int, ...]
+Location = tuple[int, int]
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+_CONSTRUCT = {
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+    "tag:yaml.org,2002:timestamp": _constructor.construct_yaml_timestamp,
+}
+# Plain scalars YAML reads as something other than text: where the format expects
+# text, the analyst almost certainly meant the text (`country: NO`, `stance: yes`).
+NON_TEXT_TAGS = {
+    "tag:yaml.org,2002:bool": "the boolean",
+    "tag:yaml.org,2002:int": "the number",
+    "tag:yaml.org,2002:float": "the number",
+    "tag:yaml.org,2002:null": "an empty value",
+}
+
+
+@dataclass
+class RawFile:
+    """A loaded file: its front matter as plain values, and where each value sits."""
+
+    path: Path
+    display: str
+    data: dict[str, Any]
+    body: str = ""
+    body_line: int = 1
+    # path of a value -> (line, column) of the value, and of its key when in a mapping
+    values: dict[Path_, Location] = field(default_factory=dict)
+    keys: dict[Path_, Location] = field(default_factory=dict)
+    # path of a plain scalar that YAML read as a non-text value -> (its text, what YAML read)
+    non_text: dict[Path_, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.path.stem
+
+    def locate(self, path: Path_) -> Location:
+        """Where a field path points: the value, else its key, else the nearest parent."""
+        path = tuple(path)
+        while path:
+            if path in self.values:
+                return self.values[path]
+            if path in self.keys:
+                return self.keys[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+
+class _YamlProblem(Exception):
+    def __init__(self, line: int, column: int, field: str, message: str, hint: str = ""):
+        super().__init__(message)
+        self.line, self.column, self.field, self.message, self.hint = line, column, field, message, hint
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _scalar_value(event: ev.ScalarEvent, path: Path_, raw: RawFile, line: int, col: int) -> Any:
+    tag = event.tag
+    if tag not in (None, "!") and tag != _STR_TAG:
+        raise _YamlProblem(line, col, _dotted(path), f"YAML tag `{tag}` is not allowed", "remove the tag; write plain text, a number or a date")
+    plain = tag is None and event.implicit[0]
+    if not plain:
+        return event.value
+    resolved = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+    construct = _CONSTRUCT.get(resolved)
+    if construct is None:
+        return event.value
+    value = construct(yaml.ScalarNode(resolved, event.value))
+    if resolved in NON_TEXT_TAGS:
+        raw.non_text[path] = (event.value, resolved)
+    return value
+
+
+def _build(events: list[ev.Event], raw: RawFile, line_offset: int) -> Any:
+    """Build plain values from parser events, recording positions and refusing hazards."""
+    root: Any = None
+    # each frame: [container, path, pending_key or None, key_location]
+    stack: list[list[Any]] = []
+    nodes = 0
+
+    def where(event: ev.Event) -> tuple[int, int]:
+        return event.start_mark.line + line_offset, event.start_mark.column + 1
+
+    def attach(value: Any, event: ev.Event) -> Path_ | None:
+        """Put a value into the current container; return its path, or None if it was a key."""
+        nonlocal root
+        if not stack:
+            root = value
+            raw.values[()] = where(event)
+            return ()
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            child = path + (len(container),)
+            container.append(value)
+            raw.values[child] = where(event)
+            return child
+        if frame[2] is None:  # this scalar is a key
+            line, col = where(event)
+            if not isinstance(value, str):
+                raise _YamlProblem(line, col, _dotted(path), "mapping keys must be plain text")
+            if value in container:
+                first = raw.keys[path + (value,)]
+                raise _YamlProblem(line, col, _dotted(path + (value,)), f"duplicate key `{value}` (first given on line {first[0]})",
+                                   "YAML would silently keep only the last one; merge the two or rename one")
+            frame[2] = value
+            raw.keys[path + (value,)] = (line, col)
+            return None
+        child = path + (frame[2],)
+        container[frame[2]] = value
+        frame[2] = None
+        raw.values[child] = where(event)
+        return child
+
+    for event in events:
+        if isinstance(event, (ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentStartEvent, ev.DocumentEndEvent)):
+            continue
+        line, col = where(event)
+        if isinstance(event, ev.AliasEvent) or getattr(event, "anchor", None):
+            raise _YamlProblem(line, col, "", "YAML anchors and aliases (`&name`, `*name`) are not allowed",
+                               "write the value out in full; aliases hide what a field holds")
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise _YamlProblem(line, col, "", f"the front matter has more than {MAX_NODES} values", "split the brief")
+        if isinstance(event, ev.ScalarEvent):
+            is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
+            if is_key:
+                attach(event.value, event)
+                continue
+            target_path = _pending_path(stack)
+            attach(_scalar_value(event, target_path, raw, line, col), event)
+        elif isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+            if bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                raise _YamlProblem(line, col, _dotted(stack[-1][1]), "mapping keys must be plain text")
+            if len(stack) >= MAX_DEPTH:
+                raise _YamlProblem(line, col, _dotted(stack[-1][1]), f"the front matter is nested more than {MAX_DEPTH} levels deep")
+            if event.tag not in (None, "!"):
+                raise _YamlProblem(line, col, _dotted(_pending_path(stack)), f"YAML tag `{event.tag}` is not allowed", "remove the tag")
+            container: Any = {} if isinstance(event, ev.MappingStartEvent) else []
+            path = attach(container, event)
+            stack.append([container, path, None])
+        elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+            stack.pop()
+    return root
+
+
+def _pending_path(stack: list[list[Any]]) -> Path_:
+    if not stack:
+        return ()
+    container, path, key = stack[-1]
+    return path + ((len(container),) if isinstance(container, list) else (key,))
+
+
+def _too_large(display: str, size: int) -> Diagnostic:
+    return Diagnostic(display, 1, 1, "", f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+                      "split it into several briefs, or move long material to a linked source")
+
+
+def _decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
+    if len(data) > MAX_FILE_BYTES:
+        return None, [_too_large(display, len(data))]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return None, [Diagnostic(display, line, column, "", f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})",
+                                 "save the file as UTF-8")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return None, [Diagnostic(display, 1, 1, "", "the file is empty", "start it with front matter between `---` lines")]
+    return text, []
+
+
+def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Diagnostic:
+    """(front matter, body, line of the body) or the diagnostic that says what is wrong."""
+    if not text.startswith("---") or text.split("\n", 1)[0].rstrip() != "---":
+        return Diagnostic(display, 1, 1, "", "front matter missing: a brief must start with a line `---`",
+                          "put the fields between two `---` lines at the top of the file")
+    closing = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE) if "\n" in text else None
+    if closing is None:
+        return Diagnostic(display, 1, 1, "", "front matter opened on line 1 is never closed",
+                          "add a line `---` after the last field")
+    front = text[4: 4 + closing.start()]
+    body = text[4 + closing.end() + 1:]
+    body_line = front.count("\n") + 3
+    return front, body, body_line
+
+
+def parse_yaml(front: str, raw: RawFile, first_line: int) -> list[Diagnostic]:
+    """Fill raw.data from YAML text that starts on file line `first_line`."""
+    problems = []
+    for number, line in enumerate(front.split("\n"), start=first_line):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            problems.append(Diagnostic(raw.display, number, len(line) - len(stripped) + 1, "",
+                                       "tab used for indentation", "YAML indents with spaces only; replace the tab with spaces"))
+    if problems:
+        return problems
+    try:
+        events = list(yaml.parse(front, Loader=_YamlLoader))
+        documents = sum(isinstance(e, ev.DocumentStartEvent) for e in events)
+        if documents > 1:
+            raise _YamlProblem(first_line, 1, "", "the front matter holds more than one YAML document")
+        data = _build(events, raw, first_line)
+    except _YamlProblem as p:
+        return [Diagnostic(raw.display, p.line, p.column, p.field, p.message, p.hint)]
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + first_line if mark else first_line
+        column = mark.column + 1 if mark else 1
+        context = f"{err.context} " if err.context else ""
+        return [Diagnostic(raw.display, line, column, "", f"YAML syntax error: {context}{err.problem}".strip(),
+                           "check the indentation and quoting on this line and the one before")]
+    except yaml.YAMLError as err:  # e.g. unacceptable control characters, reported without a mark
+        return [Diagnostic(raw.display, first_line, 1, "", f"YAML error: {err}")]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return [Diagnostic(raw.display, first_line, 1, "", "the front matter must be a mapping of fields (`name: value`)")]
+    raw.data = data
+    return []
+
+
+def check_file_name(path: Path, display: str) -> Diagnostic | None:
+    stem = path.stem
+    if not ID_RE.match(stem) or len(stem) > 80:
+        suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "brief"
+        return Diagnostic(display, 1, 1, "id", f"the file name gives the id `{stem}`, which is not a valid id",
+                          f"ids are lowercase letters, digits and single hyphens, at most 80 characters: rename it `{suggestion}{path.suffix}`")
+    if stem in RESERVED_NAMES:
+        return Diagnostic(display, 1, 1, "id", f"`{stem}` is a reserved device name on Windows", "choose another file name")
+    return None
+
+
+def load_file(path: Path, display: str) -> tuple[RawFile | None, list[Diagnostic]]:
+    """Read one brief (`.md`) or shared sources file (`.yml`)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:  # refuse before reading, so a huge file costs nothing
+            return None, [_too_large(display, path.stat().st_size)]
+        data = path.read_bytes()
+    except OSError as err:
+        return None, [Diagnostic(display, 1, 1, "", f"cannot read the file: {err.strerror}")]
+    text, problems = _decode(data, display)
+    if text is None:
+        return None, problems
+    raw = RawFile(path=path, display=display, data={})
+    if path.suffix in SOURCES_SUFFIXES:
+        problems = parse_yaml(text, raw, 1)
+        return (None if problems else raw), problems
+    name_problem = check_file_name(path, display)
+    split = split_front_matter(text, display)
+    if isinstance(split, Diagnostic):
+        return None, [split] + ([name_problem] if name_problem else [])
+    front, raw.body, raw.body_line = split
+    problems = parse_yaml(front, raw, 2)
+    if name_problem:
+        problems.append(name_problem)
+    return (None if problems else raw), problems
+
+
+def discover(root: Path, paths: list[Path], display_root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """The brief and sources files under the given paths, refusing any that resolve outside `root`."""
+    found: list[tuple[Path, str]] = []
+    problems: list[Diagnostic] = []
+    real_root = root.resolve()
+
+    def display(p: Path) -> str:
+        try:
+            return str(p.relative_to(display_root))
+        except ValueError:
+            return str(p)
+
+    def consider(p: Path) -> None:
+        name = p.name
+        if name.startswith((".", "_")) or name.lower() == "readme.md":
+            return
+        if p.suffix not in (BRIEF_SUFFIX, *SOURCES_SUFFIXES):
+            return
+        real = p.resolve()
+        if real != real_root and real_root not in real.parents:
+            problems.append(Diagnostic(display(p), 1, 1, "", "the file links to a place outside the briefs folder",
+                                       "briefs must be real files inside the briefs folder"))
+            return
+        found.append((p, display(p)))
+
+    for start in paths:
+        start = start.absolute()
+        if start.is_file():
+            consider(start)
+            continue
+        if not start.is_dir():
+            problems.append(Diagnostic(display(start), 1, 1, "", "no such file or folder"))
+            continue
+        for folder, dirs, files in os.walk(start):
+            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and not Path(folder, d).is_symlink())
+            for name in sorted(files):
+                consider(Path(folder, name))
+    return found, problems
+
+
+def dotted(path: Path_) -> str:
+    return _dotted(path)
+

@@ -1,0 +1,189 @@
+"""The brief format: one pydantic model per kind, and the shared records.
+
+This module is the single source of truth for the format. Validation, the JSON
+Schema, the scaffolds of `briefbook new` and the format reference all derive
+from these classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_ID_LENGTH = 80
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH),
+    Field(description="An id: lowercase letters, digits and single hyphens, e.g. `hanoi-2019`."),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+# The ICD 203 seven-step scale, from least to most likely.
+Likelihood = Literal[
+    "almost no chance",
+    "very unlikely",
+    "unlikely",
+    "roughly even chance",
+    "likely",
+    "very likely",
+    "almost certain",
+]
+LIKELIHOOD_RANGES = {
+    "almost no chance": "01–05%",
+    "very unlikely": "05–20%",
+    "unlikely": "20–45%",
+    "roughly even chance": "45–55%",
+    "likely": "55–80%",
+    "very likely": "80–95%",
+    "almost certain": "95–99%",
+}
+Confidence = Literal["high", "moderate", "low"]
+Priority = Literal["high", "medium", "low"]
+Role = Literal["principal", "counterpart", "ally", "stakeholder"]
+WatchStatus = Literal["watching", "observed", "not observed"]
+Outcome = Literal["agreement", "joint statement", "declaration", "no agreement", "no document"]
+
+
+def _web_url(value: str) -> str:
+    if not value.lower().startswith(("http://", "https://")) or any(c.isspace() for c in value):
+        raise ValueError("expected a web address starting with http:// or https://")
+    return value
+
+
+WebUrl = Annotated[str, StringConstraints(max_length=2_000), AfterValidator(_web_url)]
+
+
+class Record(BaseModel):
+    """Base of every model: unknown fields are errors, values are not coerced across types."""
+
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+
+
+class Source(Record):
+    """A public source, declared once and cited anywhere by its id."""
+
+    id: Id
+    title: ShortText
+    publisher: ShortText
+    author: ShortText | None = None
+    date: dt.date = Field(description="Date of publication (YYYY-MM-DD).")
+    url: WebUrl
+    note: Text | None = Field(default=None, description="What the source is used for, or caveats about it.")
+
+
+class KeyJudgment(Record):
+    """An estimative judgment, kept apart from reported fact (ICD 203)."""
+
+    text: Text
+    likelihood: Likelihood
+    confidence: Confidence
+    sources: list[Id] = Field(default_factory=list, max_length=50)
+
+
+class WatchItem(Record):
+    """An indicator to watch: what would show the judgment is right or wrong."""
+
+    indicator: Text
+    why: Text
+    status: WatchStatus = "watching"
+    issue: Id | None = Field(default=None, description="The issue this indicator bears on (defaults to the brief's own issue).")
+
+
+class TimelineEntry(Record):
+    date: dt.date
+    title: ShortText
+    detail: Text | None = None
+    sources: list[Id] = Field(default_factory=list, max_length=50)
+
+
+class Location(Record):
+    city: ShortText
+    country: ShortText
+    venue: ShortText | None = None
+
+
+class Person(Record):
+    name: ShortText
+    role: ShortText
+
+
+class Participant(Record):
+    actor: Id
+    people: list[Person] = Field(default_factory=list, max_length=100)
+
+
+class Leader(Record):
+    name: ShortText
+    office: ShortText
+    term: ShortText = Field(description="Years in office, e.g. `2012–2020`.")
+
+
+class Position(Record):
+    """An actor's position on one issue."""
+
+    stance: ShortText = Field(description="A short label for the stance, e.g. `maximum pressure`.")
+    priority: Priority
+    summary: Text
+    sources: list[Id] = Field(default_factory=list, max_length=50)
+
+
+class BriefBase(Record):
+    title: ShortText
+    summary: Text = Field(description="The bottom line up front: one or two sentences.")
+    reviewed: dt.date = Field(description="Date the brief was last reviewed.")
+    next_review: dt.date | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=100)
+    sources: list[Source] = Field(default_factory=list, max_length=500)
+    key_judgments: list[KeyJudgment] = Field(default_factory=list, max_length=100)
+    what_to_watch: list[WatchItem] = Field(default_factory=list, max_length=200)
+    timeline: list[TimelineEntry] = Field(default_factory=list, max_length=1_000)
+
+
+class Summit(BriefBase):
+    """A meeting of leaders."""
+
+    kind: Literal["summit"]
+    date: dt.date
+    end_date: dt.date | None = None
+    location: Location
+    participants: list[Participant] = Field(min_length=1, max_length=50)
+    outcome: Outcome
+    agenda: list[Id] = Field(default_factory=list, max_length=200, description="Issue ids.")
+
+
+class Actor(BriefBase):
+    """A country or party with interests in the summits."""
+
+    kind: Literal["actor"]
+    role: Role
+    leaders: list[Leader] = Field(default_factory=list, max_length=50)
+    positions: dict[Id, Position] = Field(default_factory=dict, max_length=1_000, description="Keyed by issue id.")
+
+
+class Issue(BriefBase):
+    """A topic at stake, such as sanctions relief."""
+
+    kind: Literal["issue"]
+    related: list[Id] = Field(default_factory=list, max_length=200, description="Related issue ids.")
+
+
+class SourceList(Record):
+    """A shared sources file (`*.yml` under the briefs folder): sources cited by id from any brief."""
+
+    sources: list[Source] = Field(max_length=10_000)
+
+
+Brief = Union[Summit, Actor, Issue]
+KINDS: dict[str, type[BriefBase]] = {"summit": Summit, "actor": Actor, "issue": Issue}

@@ -1,0 +1,223 @@
+"""Raw files to typed briefs: the models of model.py applied, each error placed on its line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostic
+from .loader import NON_TEXT_TAGS, Path_, RawFile, dotted
+from .model import KINDS, Brief, Source, SourceList
+
+CITATION_RE = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@[a-z0-9][a-z0-9-]*)*)\]")
+_FENCE_RE = re.compile(r"^(```|~~~)")
+
+
+@dataclass
+class BriefFile:
+    """A valid brief, still knowing where each of its values sits in its file."""
+
+    raw: RawFile
+    brief: Brief
+    # [@id] citations in the body: (source id, line, column)
+    citations: list[tuple[str, int, int]] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.raw.id
+
+    @property
+    def kind(self) -> str:
+        return self.brief.kind
+
+    @property
+    def display(self) -> str:
+        return self.raw.display
+
+    def at(self, path: Path_, message: str, hint: str = "", severity: str = "error") -> Diagnostic:
+        line, column = self.raw.locate(path)
+        return Diagnostic(self.raw.display, line, column, dotted(path), message, hint, severity)  # type: ignore[arg-type]
+
+
+@dataclass
+class SourcesFile:
+    raw: RawFile
+    sources: list[Source]
+
+
+def body_citations(body: str, first_line: int) -> list[tuple[str, int, int]]:
+    found = []
+    in_fence = False
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if _FENCE_RE.match(line.lstrip()):
+            in_fence = not in_fence
+            continue
+        if in_fence or "[@" not in line:
+            continue
+        for match in CITATION_RE.finditer(line):
+            column = match.start() + 1
+            for part in match.group(1).split(";"):
+                found.append((part.strip().lstrip("@"), number, column))
+    return found
+
+
+def validate_file(raw: RawFile) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
+    if raw.path.suffix != ".md":
+        model, problems = _validate(raw, SourceList, raw.data)
+        return (SourcesFile(raw, list(model.sources)) if model else None), problems
+    kind = raw.data.get("kind")
+    if kind not in KINDS:
+        line, column = raw.locate(("kind",))
+        if kind is None:
+            return None, [Diagnostic(raw.display, line, column, "kind", "missing required field `kind`",
+                                     f"expected one of: {', '.join(KINDS)}")]
+        return None, [Diagnostic(raw.display, line, column, "kind", f"unknown kind `{kind}`", _choices_hint(str(kind), list(KINDS)))]
+    model, problems = _validate(raw, KINDS[kind], raw.data)
+    if model is None:
+        return None, problems
+    brief = BriefFile(raw, model, body_citations(raw.body, raw.body_line))
+    return brief, problems + _consistency(brief)
+
+
+def _consistency(brief: BriefFile) -> list[Diagnostic]:
+    """Checks within one brief that a field type cannot express."""
+    b = brief.brief
+    problems = []
+    if getattr(b, "end_date", None) and b.end_date < b.date:  # type: ignore[union-attr]
+        problems.append(brief.at(("end_date",), f"ends ({b.end_date}) before it starts ({b.date})"))  # type: ignore[union-attr]
+    if b.next_review and b.next_review < b.reviewed:
+        problems.append(brief.at(("next_review",), f"next review ({b.next_review}) is before the last review ({b.reviewed})", severity="warning"))
+    return problems
+
+
+def _validate(raw: RawFile, model: type[BaseModel], data: dict[str, Any]) -> tuple[Any, list[Diagnostic]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as err:
+        errors = err.errors(include_url=False)
+    # `prioirty: high` gives both "unknown prioirty" and "missing priority": the first says it all
+    misspelt = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            parent, name = tuple(error["loc"][:-1]), str(error["loc"][-1])
+            misspelt.update((parent, f) for f in difflib.get_close_matches(name, _fields_at(model, parent), n=1, cutoff=0.6))
+    return None, [_diagnostic(raw, model, error) for error in errors
+                  if not (error["type"] == "missing" and (tuple(error["loc"][:-1]), error["loc"][-1]) in misspelt)]
+
+
+def _diagnostic(raw: RawFile, model: type[BaseModel], error: Any) -> Diagnostic:
+    loc: Path_ = tuple(error["loc"])
+    kind: str = error["type"]
+    value = error.get("input")
+    is_key = bool(loc) and loc[-1] == "[key]"
+    if is_key:
+        loc = loc[:-1]
+    line, column = (raw.keys.get(loc) or raw.locate(loc)) if (is_key or kind == "extra_forbidden") else raw.locate(loc)
+    message, hint = _explain(raw, model, loc, kind, value, error["msg"], error.get("ctx") or {})
+    if is_key:
+        message = f"key {message}"
+    return Diagnostic(raw.display, line, column, dotted(loc), message, hint)
+
+
+def _explain(raw: RawFile, model: type[BaseModel], loc: Path_, kind: str, value: Any, msg: str, ctx: dict) -> tuple[str, str]:
+    name = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        known = _fields_at(model, loc[:-1])
+        return f"unknown field `{name}`", _choices_hint(str(name), known, "known fields")
+    if kind == "missing":
+        return f"missing required field `{name}`", _field_description(model, loc)
+    if loc in raw.non_text and kind in ("string_type", "literal_error", "string_pattern_mismatch", "model_type", "dict_type", "list_type"):
+        text, tag = raw.non_text[loc]
+        read_as = NON_TEXT_TAGS[tag]
+        shown = "" if tag.endswith("null") else f" {value!r}" if not isinstance(value, bool) else f" {str(value).lower()}"
+        return f"`{text}` is read by YAML as {read_as}{shown}, not as text", f'quote it: "{text}"'
+    if kind == "literal_error":
+        expected = re.findall(r"'([^']*)'", ctx.get("expected", ""))
+        return f"`{value}` is not allowed", _choices_hint(str(value), expected, "expected one of")
+    if kind.startswith("date") or kind == "datetime_from_date_parsing":
+        return f"`{value}` is not a date in the form YYYY-MM-DD", _iso_hint(value)
+    if kind == "string_pattern_mismatch":
+        suggestion = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+        return f"`{value}` is not a valid id", f"ids are lowercase letters, digits and single hyphens, e.g. `{suggestion or 'hanoi-2019'}`"
+    if kind == "string_too_short":
+        return "is empty", "write the text, or remove the field if it is optional"
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "date_type") and value is None:
+        return "is empty", _field_description(model, loc) or "give a value, or remove the field if it is optional"
+    if kind == "value_error":
+        return msg.removeprefix("Value error, "), ""
+    shown = value if isinstance(value, (str, int, float, bool)) else type(value).__name__
+    return f"{msg[0].lower()}{msg[1:]} (got {shown!r})" if shown is not None else msg, ""
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y%m%d")
+
+
+def _iso_hint(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return f"write the date alone: {value.date().isoformat()}"
+    for fmt in _DATE_FORMATS:
+        try:
+            return f"write it as {dt.datetime.strptime(str(value).strip(), fmt).date().isoformat()}"
+        except ValueError:
+            continue
+    return "write ISO dates, e.g. 2019-02-27"
+
+
+def _choices_hint(value: str, choices: list[str], label: str = "expected one of") -> str:
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    listed = f"{label}: {', '.join(choices)}" if len(choices) <= 12 else ""
+    if close:
+        return f"did you mean `{close[0]}`?" + (f" {listed}" if listed and label != "known fields" else "")
+    return listed
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class inside Optional[...], list[...], dict[..., ...] and Annotated[...], if any."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            models = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+            return models[0] if models else None
+        elif origin in (list, dict):
+            annotation = get_args(annotation)[-1]
+        else:
+            return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _model_at(model: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if current is None or part not in current.model_fields:
+            # a dict key (e.g. an issue id under positions) keeps the current value type
+            continue
+        current = _unwrap(current.model_fields[part].annotation)
+    return current
+
+
+def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
+    target = _model_at(model, loc)
+    if target is None:
+        return []
+    fields = list(target.model_fields)
+    return (["kind"] + [f for f in fields if f != "kind"]) if "kind" in fields else fields
+
+
+def _field_description(model: type[BaseModel], loc: Path_) -> str:
+    target = _model_at(model, loc[:-1])
+    if target is None or not loc or loc[-1] not in target.model_fields:
+        return ""
+    description = target.model_fields[loc[-1]].description or ""
+    return description.rstrip(".")
+
+
