@@ -256,7 +256,14 @@ PARALLEL_THRESHOLD = 2_000
 def load_corpus(settings: Settings, paths: list[Path] | None = None, strict: bool | None = None) -> LoadResult:
     """Load, validate and link every brief: all problems at once, sorted."""
     root = settings.briefs
-    found, problems = discover(root, paths or [root], settings.project_dir)
+    found, problems = discover(root, [root], settings.project_dir)
+    shown: set[str] | None = None
+    if paths:
+        # references are checked against the whole folder; only the named files' problems are reported
+        selected, problems = discover(root, paths, settings.project_dir)
+        display_of = {p.resolve(): d for p, d in found}
+        shown = {display_of.get(p.resolve(), d) for p, d in selected}
+        found += [(p, d) for p, d in selected if p.resolve() not in display_of]
     if len(found) >= PARALLEL_THRESHOLD:
         results = _load_parallel(found)
     else:
@@ -268,6 +275,9 @@ def load_corpus(settings: Settings, paths: list[Path] | None = None, strict: boo
             files.append(typed)
     corpus, more = link(files, build_date(), settings.max_age_days)
     problems += more
+    if shown is not None:
+        loaded = {d for _, d in found}
+        problems = [d for d in problems if d.file in shown or d.file not in loaded]
     if strict if strict is not None else settings.strict:
         problems = [d.as_error() for d in problems]
     return LoadResult(corpus, sort_diagnostics(problems))

@@ -109,7 +109,11 @@ def _scalar_value(event: ev.ScalarEvent, path: Path_, raw: RawFile, line: int, c
     construct = _CONSTRUCT.get(resolved)
     if construct is None:
         return event.value
-    value = construct(yaml.ScalarNode(resolved, event.value))
+    try:
+        value = construct(yaml.ScalarNode(resolved, event.value))
+    except ValueError as err:  # e.g. `2019-02-30`: shaped like a date, but no such day
+        raise _YamlProblem(line, col, _dotted(path), f"`{event.value}` is not a valid date: {err}",
+                           "check the year, month and day: YYYY-MM-DD") from None
     if resolved in NON_TEXT_TAGS:
         raw.non_text[path] = (event.value, resolved)
     return value
@@ -207,7 +211,8 @@ def _decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        column = len(data[line_start:err.start].decode("utf-8").lstrip("\ufeff")) + 1
         return None, [Diagnostic(display, line, column, "", f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})",
                                  "save the file as UTF-8")]
     if text.startswith("\ufeff"):
@@ -215,21 +220,23 @@ def _decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return None, [Diagnostic(display, 1, 1, "", "the file is empty", "start it with front matter between `---` lines")]
+        hint = "list the sources under `sources:`" if display.endswith(SOURCES_SUFFIXES) else "start it with front matter between `---` lines"
+        return None, [Diagnostic(display, 1, 1, "", "the file is empty", hint)]
     return text, []
 
 
 def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Diagnostic:
     """(front matter, body, line of the body) or the diagnostic that says what is wrong."""
-    if not text.startswith("---") or text.split("\n", 1)[0].rstrip() != "---":
+    first, newline, rest = text.partition("\n")
+    if first.rstrip() != "---":
         return Diagnostic(display, 1, 1, "", "front matter missing: a brief must start with a line `---`",
                           "put the fields between two `---` lines at the top of the file")
-    closing = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE) if "\n" in text else None
+    closing = re.search(r"^---[ \t]*$", rest, re.MULTILINE) if newline else None
     if closing is None:
         return Diagnostic(display, 1, 1, "", "front matter opened on line 1 is never closed",
                           "add a line `---` after the last field")
-    front = text[4: 4 + closing.start()]
-    body = text[4 + closing.end() + 1:]
+    front = rest[: closing.start()]
+    body = rest[closing.end() + 1:]
     body_line = front.count("\n") + 3
     return front, body, body_line
 

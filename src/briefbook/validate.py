@@ -133,7 +133,7 @@ def _explain(raw: RawFile, model: type[BaseModel], loc: Path_, kind: str, value:
         return f"unknown field `{name}`", _choices_hint(str(name), known, "known fields")
     if kind == "missing":
         return f"missing required field `{name}`", _field_description(model, loc)
-    if loc in raw.non_text and kind in ("string_type", "literal_error", "string_pattern_mismatch", "model_type", "dict_type", "list_type"):
+    if loc in raw.non_text and raw.non_text[loc][0] and kind in ("string_type", "literal_error", "string_pattern_mismatch", "model_type", "dict_type", "list_type"):
         text, tag = raw.non_text[loc]
         read_as = NON_TEXT_TAGS[tag]
         shown = "" if tag.endswith("null") else f" {value!r}" if not isinstance(value, bool) else f" {str(value).lower()}"
