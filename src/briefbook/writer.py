@@ -31,3 +31,19 @@ def write_if_changed(path: Path, content: str) -> bool:
         pass
     write_atomic(path, data)
     return True
+
+
+def sync_pages(folder: Path, pages: dict) -> Path:
+    """Make `folder` hold exactly the given pages; unchanged files keep their modification time."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = set()
+    for page in pages.values():
+        target = folder / page.path
+        wanted.add(target)
+        write_if_changed(target, page.markdown)
+    for existing in sorted(folder.rglob("*"), reverse=True):
+        if existing.is_file() and existing not in wanted:
+            existing.unlink()
+        elif existing.is_dir() and not any(existing.iterdir()):
+            existing.rmdir()
+    return folder

@@ -1,0 +1,62 @@
+"""A Markdown extension the plugin adds to every page: safe links and accessible tables.
+
+Raw HTML from briefs is escaped before it gets here (render.safe_body); this is
+the second line: whatever Markdown a page holds, no `javascript:` link or
+event-handler attribute reaches the HTML, and table headers carry their scope.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "srcset")
+SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def is_safe_url(url: str) -> bool:
+    """Relative URLs and http, https and mailto links; nothing a browser would run or inline."""
+    match = _SCHEME.match(_CONTROL.sub("", url))
+    return match is None or match.group(1).lower() in SAFE_SCHEMES
+
+
+class _SafetyTreeprocessor(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for name in list(element.attrib):
+                lowered = name.lower()
+                if lowered.startswith("on"):
+                    del element.attrib[name]
+                elif lowered in URL_ATTRIBUTES and not is_safe_url(element.attrib[name]):
+                    element.attrib[name] = "#unsafe-link-removed"
+        for table in root.iter("table"):
+            _add_scopes(table, row_headers=False)
+        for container in root.iter("div"):
+            if "bb-matrix" in container.get("class", "").split():
+                for table in container.iter("table"):
+                    _add_scopes(table, row_headers=True)
+
+
+def _add_scopes(table: etree.Element, row_headers: bool) -> None:
+    for th in table.iterfind("thead/tr/th"):
+        th.set("scope", "col")
+    if row_headers:
+        for row in table.iterfind("tbody/tr"):
+            if len(row) and row[0].tag == "td":
+                row[0].tag = "th"
+                row[0].set("scope", "row")
+
+
+class BriefbookExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        # After attr_list (priority 8), so that attributes it adds are checked too.
+        md.treeprocessors.register(_SafetyTreeprocessor(md), "briefbook_safety", 1)
+
+
+def makeExtension(**kwargs) -> BriefbookExtension:
+    return BriefbookExtension(**kwargs)

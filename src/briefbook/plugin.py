@@ -1,0 +1,104 @@
+"""The MkDocs plugin: a thin adapter that adds the rendered briefs to the build."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import jinja2
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from .corpus import load_corpus
+from .diagnostics import Diagnostic, format_text
+from .navigation import navigation
+from .render import Page, error_page, render_pages
+from .settings import Settings
+from .writer import sync_pages
+
+log = logging.getLogger("mkdocs.plugins.briefbook")
+
+
+class BriefbookConfig(base.Config):
+    briefs_dir = c.Type(str, default="briefs")
+    templates_dir = c.Type(str, default="templates")
+    cache_dir = c.Type(str, default=".cache/briefbook")
+    max_age_days = c.Type(int, default=365)
+    allow_raw_html = c.Type(bool, default=False)
+    strict = c.Type(bool, default=False)
+
+
+class BriefbookPlugin(BasePlugin[BriefbookConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.pages: dict[str, Page] = {}
+        self.last_good: dict[str, Page] | None = None
+        self.settings: Settings | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, with its last good pages.
+        self.serving = command == "serve"
+
+    @event_priority(50)  # before other plugins see the nav
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        project_dir = Path(config.config_file_path).parent
+        self.settings = settings = Settings(
+            project_dir=project_dir, docs_dir=os.path.relpath(config.docs_dir, project_dir), **dict(self.config)
+        )
+        # under `mkdocs build --strict` a warning fails the build: fail before MkDocs cleans site/
+        result = load_corpus(settings, strict=bool(config.strict) or settings.strict)
+        for d in result.diagnostics:
+            (log.error if d.severity == "error" else log.warning)(d.text())
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        if errors:
+            self._fail(errors)
+        else:
+            self.pages = self._render(result)
+            self.last_good = self.pages
+        docs_pages = sorted(str(p.relative_to(config.docs_dir)) for p in Path(config.docs_dir).rglob("*.md"))
+        config.nav = navigation(config.nav, docs_pages, result.corpus) if result.corpus and not errors else config.nav
+        if "briefbook.markdown_ext" not in config.markdown_extensions:
+            config.markdown_extensions.append("briefbook.markdown_ext")
+        return config
+
+    def _render(self, result) -> dict[str, Page]:
+        try:
+            return render_pages(result.corpus, self.settings)
+        except jinja2.TemplateError as err:
+            where = f"{getattr(err, 'filename', None) or getattr(err, 'name', '')}:{getattr(err, 'lineno', '') or ''}"
+            raise PluginError(f"briefbook: template error in {where}: {err.message}") from None
+
+    def _fail(self, errors: list[Diagnostic]) -> None:
+        """In a build, stop before MkDocs touches site/; in serve, show the errors and keep the last good pages."""
+        if not self.serving:
+            raise PluginError("briefbook: the briefs have errors; the site was not built:\n" + format_text(errors))
+        self.pages = dict(self.last_good or {})
+        page = error_page(errors, self.settings)
+        self.pages[page.path] = page
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.settings is not None
+        pages_dir = sync_pages(self.settings.cache / "pages", self.pages)
+        docs_dir = Path(config.docs_dir)
+        for page in self.pages.values():
+            if files.get_file_from_path(page.path) is not None:
+                raise PluginError(f"briefbook: {docs_dir / page.path} clashes with a page briefbook generates; rename or remove it")
+            file = File(page.path, src_dir=str(pages_dir), dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
+            # a brief's page is edited in its brief file; a view has nothing to edit
+            file.edit_uri = os.path.relpath(self.settings.project_dir / page.source, docs_dir).replace(os.sep, "/") if page.source else None
+            files.append(file)
+        return files
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        assert self.settings is not None
+        for folder in (self.settings.briefs, self.settings.templates):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server

@@ -1,0 +1,217 @@
+"""Corpus to pages: the Jinja environment and the mapping from briefs to Markdown pages.
+
+Knows nothing about MkDocs: the pages it returns are plain Markdown with front
+matter, which any engine that reads mkdocs.yml can build.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .corpus import Corpus
+from .diagnostics import Diagnostic
+from .model import LIKELIHOOD_RANGES
+from .loader import ID_RE
+from .settings import Settings
+from .svg import timeline_svg
+from .validate import CITATION_RE, BriefFile
+
+SECTIONS = {"summit": "summits", "actor": "actors", "issue": "issues"}
+VIEWS = ("matrix", "timeline", "watch", "sources")
+TEMPLATE_SUFFIX = ".md.j2"
+# Characters Python-Markdown (with tables) treats as syntax; a backslash makes each literal.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+_WHITESPACE = re.compile(r"\s+")
+_EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # e.g. "actors/japan.md"
+    markdown: str
+    source: str | None = None  # the brief file it comes from, for the edit link
+
+
+def markdown_text(value: Any) -> Markup:
+    """Any value as literal text inside Markdown: no markup, links or HTML can come through."""
+    if isinstance(value, Markup):
+        return value
+    text = _WHITESPACE.sub(" ", str(value)).strip()
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
+
+
+def html_text(value: Any) -> Markup:
+    """For use inside raw HTML blocks, where Markdown is not processed."""
+    return escape(_WHITESPACE.sub(" ", str(value)).strip())
+
+
+def meta_value(value: Any) -> Markup:
+    """A page-metadata value as JSON (valid YAML), HTML-escaped: MkDocs themes insert titles,
+    descriptions and tags into the page without escaping them."""
+    if isinstance(value, (list, tuple)):
+        return Markup(json.dumps([html.escape(_WHITESPACE.sub(" ", str(v)).strip()) for v in value], ensure_ascii=False))
+    return Markup(json.dumps(html.escape(_WHITESPACE.sub(" ", str(value)).strip()), ensure_ascii=False))
+
+
+def url_value(url: str) -> Markup:
+    """A validated http(s) URL, made safe as a Markdown link destination."""
+    return Markup(quote(url, safe=":/?#[]@!$&'*+,;=%~"))
+
+
+_INLINE_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
+
+
+def safe_body(body: str, allow_raw_html: bool) -> str:
+    """The body as Markdown; raw HTML and attribute lists are shown as text unless the site allows them."""
+    if allow_raw_html:
+        return body
+    out, in_fence = [], False
+    for line in body.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            out.append(line)
+            continue
+        if in_fence:
+            out.append(line)
+            continue
+        out.append(_escape_outside_code(line))
+    return "\n".join(out)
+
+
+def _escape_outside_code(line: str) -> str:
+    parts, last = [], 0
+    for match in _INLINE_CODE.finditer(line):
+        parts.append(_escape_html(line[last:match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(_escape_html(line[last:]))
+    return "".join(parts)
+
+
+def _escape_html(text: str) -> str:
+    autolinks = _AUTOLINK.findall(text)
+    text = _AUTOLINK.sub("\x00", text).replace("<", "&lt;").replace("{", "\\{")
+    for url in autolinks:
+        text = text.replace("\x00", f"<{url}>", 1)
+    return text
+
+
+def id_value(value: str) -> Markup:
+    """An id checked by the model ([a-z0-9-]), usable as is in anchors and paths."""
+    if not ID_RE.match(value):
+        raise ValueError(f"not an id: {value!r}")
+    return Markup(value)
+
+
+def page_path(brief: BriefFile) -> str:
+    return f"{SECTIONS[brief.kind]}/{brief.id}.md"
+
+
+def default_templates_dir() -> Path:
+    """The templates that ship with briefbook: inside the wheel, or the checkout's templates/."""
+    packaged = resources.files("briefbook") / "_templates"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def environment(settings: Settings) -> jinja2.Environment:
+    """Project templates first, packaged defaults after; undefined names fail loudly."""
+    search = [settings.templates, default_templates_dir()]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in dict.fromkeys(search) if p.is_dir()], followlinks=False),
+        undefined=jinja2.StrictUndefined,
+        # finalize escapes each value as Markdown text; autoescape then leaves that Markup alone
+        # and makes macro output Markup, so that it is not escaped twice.
+        autoescape=True,
+        finalize=markdown_text,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
+                       day=lambda d: f"{d.day} {d:%B %Y}")
+    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, sections=SECTIONS)
+    return env
+
+
+class Renderer:
+    """Renders every page of the site from a corpus."""
+
+    def __init__(self, corpus: Corpus, settings: Settings):
+        self.corpus = corpus
+        self.settings = settings
+        self.env = environment(settings)
+
+    def render(self, template: str, path: str, **context: Any) -> str:
+        here = posixpath.dirname(path)
+
+        def href(target: str, anchor: str = "") -> Markup:
+            relative = posixpath.relpath(target, here or ".")
+            return Markup(quote(relative) + (f"#{anchor}" if anchor else ""))
+
+        def brief_href(brief: BriefFile, anchor: str = "") -> Markup:
+            return href(page_path(brief), anchor)
+
+        markdown = self.env.get_template(template + TEMPLATE_SUFFIX).render(
+            corpus=self.corpus, href=href, brief_href=brief_href, page=path, **context
+        )
+        return _EXTRA_BLANK_LINES.sub("\n\n", markdown)
+
+    def brief_page(self, brief: BriefFile) -> Page:
+        path = page_path(brief)
+        sources = self.corpus.cited_sources(brief)
+        numbers = {s.id: n for n, s in enumerate(sources, start=1)}
+        body = _link_citations(safe_body(brief.raw.body, self.settings.allow_raw_html), numbers)
+        markdown = self.render(
+            brief.kind, path, brief=brief, b=brief.brief, body=Markup(body), sources=sources, numbers=numbers,
+            stale=self.corpus.staleness(brief), tags=self.corpus.tags_of(brief),
+        )
+        return Page(path, markdown, brief.display)
+
+    def pages(self) -> dict[str, Page]:
+        pages = [self.brief_page(b) for b in self.corpus.briefs.values()]
+        for kind, section in SECTIONS.items():
+            path = f"{section}/index.md"
+            pages.append(Page(path, self.render(f"{section}-index", path)))
+        for view in VIEWS:
+            path = f"views/{view}.md"
+            pages.append(Page(path, self.render(f"view-{view}", path)))
+        pages.append(Page("views/index.md", self.render("views-index", "views/index.md")))
+        pages.append(Page("tags.md", self.render("tags", "tags.md")))
+        pages.append(Page("views/timeline.svg", timeline_svg(self.corpus)))
+        return {p.path: p for p in sorted(pages, key=lambda p: p.path)}
+
+
+def _link_citations(body: str, numbers: dict[str, int]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        ids = [part.strip().lstrip("@") for part in match.group(1).split(";")]
+        return "".join(f"[[{numbers[i]}]](#source-{i})" if i in numbers else f"[{i}?]" for i in ids)
+
+    return CITATION_RE.sub(replace, body)
+
+
+def render_pages(corpus: Corpus, settings: Settings) -> dict[str, Page]:
+    return Renderer(corpus, settings).pages()
+
+
+ERROR_PAGE = "briefbook-errors.md"
+
+
+def error_page(errors: list[Diagnostic], settings: Settings) -> Page:
+    """The page `mkdocs serve` shows while the briefs have errors."""
+    markdown = environment(settings).get_template("errors" + TEMPLATE_SUFFIX).render(errors=errors)
+    return Page(ERROR_PAGE, markdown)
