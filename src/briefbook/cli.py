@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .corpus import LoadResult, load_corpus
-from .diagnostics import FORMATTERS
+from .corpus import Corpus, load_corpus
+from .diagnostics import FORMATTERS, format_text
+from .export import export_json
+from .render import render_pages
+from .render_out import RenderOutError, render_out
 from .schema import all_schemas, dumps
-from .settings import CONFIG_FILE, Settings, SettingsError, read_settings
-from .writer import write_atomic
+from .settings import CONFIG_FILE, Settings, SettingsError, read_settings, read_site_dir
+from .writer import replace_folder, write_atomic
 
 config_option = click.option(
     "--config", "-f", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=CONFIG_FILE,
@@ -63,3 +69,82 @@ def schema(out: Path | None) -> None:
     for kind, document in schemas.items():
         write_atomic(out / f"{kind}.schema.json", dumps(document))
     click.echo(f"Wrote {len(schemas)} schemas to {out}")
+
+
+def _load_or_exit(settings: Settings, strict: bool = False) -> Corpus:
+    result = load_corpus(settings, strict=strict or None)
+    if result.diagnostics:
+        click.echo(format_text(result.diagnostics), err=True)
+    if not result.ok:
+        sys.exit(1)
+    return result.corpus
+
+
+def _mkdocs(*args: str) -> int:
+    """Run MkDocs in a child process: the plugin is the only part of briefbook that imports MkDocs."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": os.environ.get("NO_MKDOCS_2_WARNING", "1")}
+    return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+
+
+@main.command()
+@config_option
+@click.option("--site-dir", "-d", type=click.Path(file_okay=False, path_type=Path), help="Where to build (default: site_dir of mkdocs.yml, usually site/).")
+def build(config_file: Path, site_dir: Path | None) -> None:
+    """Check the briefs strictly, then build the site with `mkdocs build --strict`.
+
+    The site is built into a temporary folder and swapped into place only when the
+    build succeeds: a failed build leaves the previous site as it was.
+    """
+    settings = _settings(config_file)
+    _load_or_exit(settings, strict=True)
+    target = (site_dir or settings.project_dir / read_site_dir(config_file)).absolute()
+    staging = target.with_name(f".{target.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    code = _mkdocs("build", "--strict", "--config-file", str(config_file), "--site-dir", str(staging))
+    if code != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        click.echo("briefbook: the build failed; the previous site was left in place.", err=True)
+        sys.exit(1)
+    replace_folder(staging, target)
+    click.echo(f"Built the site in {target}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@config_option
+@click.argument("mkdocs_args", nargs=-1, type=click.UNPROCESSED)
+def serve(config_file: Path, mkdocs_args: tuple[str, ...]) -> None:
+    """Preview the site with `mkdocs serve`, rebuilding when a brief or template changes.
+
+    Other options (e.g. `--dev-addr 127.0.0.1:8001`, `--dirty`) are passed to MkDocs.
+    """
+    _settings(config_file)
+    sys.exit(_mkdocs("serve", "--config-file", str(config_file), *mkdocs_args))
+
+
+@main.command()
+@config_option
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="An empty folder, or one an earlier `render --out` wrote.")
+def render(config_file: Path, out: Path) -> None:
+    """Write the site as a plain MkDocs project (mkdocs.yml + docs/) for engines that run no MkDocs plugin, such as Zensical."""
+    settings = _settings(config_file)
+    corpus = _load_or_exit(settings)
+    try:
+        count = render_out(corpus, render_pages(corpus, settings), settings, out)
+    except RenderOutError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"Wrote {count} generated pages and the hand-written docs to {out}")
+
+
+@main.command()
+@config_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write briefs.json (default: standard output).")
+def export(config_file: Path, out: Path | None) -> None:
+    """Export every brief as structured data (briefs.json), valid against `briefbook schema`'s briefs-json schema."""
+    corpus = _load_or_exit(_settings(config_file))
+    data = export_json(corpus)
+    if out is None:
+        click.echo(data, nl=False)
+        return
+    write_atomic(out, data)
+    click.echo(f"Wrote {len(corpus.briefs)} briefs to {out}")

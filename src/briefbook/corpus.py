@@ -16,7 +16,8 @@ from .settings import Settings, build_date
 from .validate import BriefFile, SourcesFile, validate_file
 
 KIND_ORDER = ("summit", "actor", "issue")
-ROLE_ORDER = ("principal", "counterpart", "ally", "stakeholder")
+ROLE_TITLES = {"principal": "Principals", "counterpart": "Counterparts", "ally": "Allies", "stakeholder": "Stakeholders"}
+ROLE_ORDER = tuple(ROLE_TITLES)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from .corpus import ROLE_ORDER, Corpus
+from .corpus import ROLE_ORDER, ROLE_TITLES, Corpus
 from .render import SECTIONS, page_path
 from .validate import BriefFile
 
@@ -55,7 +55,7 @@ def _section(corpus: Corpus, section: str, size: int) -> list[NavItem]:
         for role in ROLE_ORDER:
             actors = [_entry(a) for a in corpus.actors if a.brief.role == role]  # type: ignore[union-attr]
             if actors:
-                groups.append((f"{role.capitalize()}s", chunked(actors, size)))
+                groups.append((ROLE_TITLES[role], chunked(actors, size)))
         return [index, *[{title: items} for title, items in groups]]
     if section == "issues":
         return [index, *chunked([_entry(i) for i in corpus.issues], size)]

@@ -19,14 +19,16 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from .corpus import Corpus
+from .corpus import ROLE_TITLES, Corpus
 from .diagnostics import Diagnostic
 from .model import LIKELIHOOD_RANGES
 from .loader import ID_RE
 from .settings import Settings
+from .export import export_json
 from .svg import timeline_svg
 from .validate import CITATION_RE, BriefFile
 
+EXPORT_FILE = "briefs.json"
 SECTIONS = {"summit": "summits", "actor": "actors", "issue": "issues"}
 VIEWS = ("matrix", "timeline", "watch", "sources")
 TEMPLATE_SUFFIX = ".md.j2"
@@ -144,7 +146,7 @@ def environment(settings: Settings) -> jinja2.Environment:
     )
     env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
                        day=lambda d: f"{d.day} {d:%B %Y}")
-    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, sections=SECTIONS)
+    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, sections=SECTIONS, role_titles=ROLE_TITLES)
     return env
 
 
@@ -193,6 +195,7 @@ class Renderer:
         pages.append(Page("views/index.md", self.render("views-index", "views/index.md")))
         pages.append(Page("tags.md", self.render("tags", "tags.md")))
         pages.append(Page("views/timeline.svg", timeline_svg(self.corpus)))
+        pages.append(Page(EXPORT_FILE, export_json(self.corpus)))
         return {p.path: p for p in sorted(pages, key=lambda p: p.path)}
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import KINDS, SourceList
+from .export import EXPORT_VERSION
+from .model import ID_PATTERN, KINDS, SourceList
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -19,8 +20,46 @@ def kind_schema(kind: str) -> dict[str, Any]:
 
 
 def all_schemas() -> dict[str, dict[str, Any]]:
-    return {kind: kind_schema(kind) for kind in [*KINDS, "sources"]}
+    return {**{kind: kind_schema(kind) for kind in [*KINDS, "sources"]}, "briefs-json": export_schema()}
 
 
 def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def export_schema() -> dict[str, Any]:
+    """The schema of briefs.json, built from the kinds' schemas."""
+    kinds = {kind: kind_schema(kind) for kind in KINDS}
+    defs: dict[str, Any] = {}
+    variants = []
+    for kind, schema in kinds.items():
+        defs.update(schema.pop("$defs", {}))
+        schema.pop("$schema"), schema.pop("$id")
+        defs[kind] = schema
+        variants.append({
+            "type": "object",
+            "required": ["id", "kind", "file", "front_matter", "body"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string", "pattern": ID_PATTERN},
+                "kind": {"const": kind},
+                "file": {"type": "string"},
+                "front_matter": {"$ref": f"#/$defs/{kind}"},
+                "body": {"type": "string"},
+            },
+        })
+    source = defs["Source"]
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "https://briefbook.invalid/schemas/briefs-json.schema.json",
+        "title": "briefs.json",
+        "type": "object",
+        "required": ["version", "briefs", "sources"],
+        "additionalProperties": False,
+        "properties": {
+            "version": {"const": EXPORT_VERSION},
+            "briefs": {"type": "array", "items": {"oneOf": variants}},
+            "sources": {"type": "array", "items": source},
+        },
+        "$defs": defs,
+    }

@@ -82,6 +82,16 @@ def read_settings(config_file: Path, **overrides: Any) -> Settings:
     return Settings(project_dir=config_file.parent.absolute(), **options)
 
 
+def read_site_dir(config_file: Path) -> str:
+    """The `site_dir` of mkdocs.yml (default `site`)."""
+    try:
+        config = yaml.load(Path(config_file).read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except (OSError, yaml.YAMLError):
+        return "site"
+    site_dir = config.get("site_dir")
+    return site_dir if isinstance(site_dir, str) else "site"
+
+
 def build_date() -> dt.date:
     """Today for the build: from SOURCE_DATE_EPOCH when set, so that builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -47,3 +48,16 @@ def sync_pages(folder: Path, pages: dict) -> Path:
         elif existing.is_dir() and not any(existing.iterdir()):
             existing.rmdir()
     return folder
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put a fully written folder in place of `target`, never leaving `target` half-written."""
+    if target.exists():
+        retired = target.with_name(f".{target.name}.old")
+        shutil.rmtree(retired, ignore_errors=True)
+        target.rename(retired)
+        new.rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        new.rename(target)

@@ -1,0 +1,92 @@
+"""`briefbook render --out`: the site as a plain MkDocs project, for an engine that runs no MkDocs plugin."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .corpus import Corpus
+from .navigation import navigation
+from .render import Page
+from .settings import CONFIG_FILE, Settings
+from .writer import replace_folder, write_atomic
+
+OWNER_MARK = ".briefbook-render"
+
+
+class RenderOutError(Exception):
+    pass
+
+
+class _Tagged:
+    """A value under a YAML tag briefbook does not interpret (`!ENV`, `!!python/name:`), kept as written."""
+
+    def __init__(self, tag: str, value: Any):
+        self.tag, self.value = tag, value
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    pass
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    pass
+
+
+def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return _Tagged(node.tag, value)
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value, flow_style=True)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, data.value)
+
+
+_ConfigLoader.add_multi_constructor("!", _construct_tagged)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+_ConfigDumper.add_representer(_Tagged, _represent_tagged)
+
+
+def render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: Path) -> int:
+    """Write `out/mkdocs.yml` (navigation expanded, plugin removed) and `out/docs/` (hand-written + generated pages).
+
+    Refuses a non-empty folder that an earlier `render --out` did not create.
+    """
+    out = out.absolute()
+    if out.exists() and any(out.iterdir()) and not (out / OWNER_MARK).is_file():
+        raise RenderOutError(f"{out} is not empty and was not written by briefbook; choose an empty folder")
+    project = settings.project_dir.resolve()
+    if out.resolve() == project or out.resolve() in project.parents:
+        raise RenderOutError(f"{out} holds the project itself; choose a folder of its own")
+    config_path = settings.project_dir / CONFIG_FILE
+    config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader) if config_path.is_file() else {}
+    docs_src = settings.path("docs_dir")
+    docs_pages = sorted(str(p.relative_to(docs_src)) for p in docs_src.rglob("*.md"))
+    config["nav"] = navigation(config.get("nav"), docs_pages, corpus)
+    config["docs_dir"] = "docs"
+    config["plugins"] = [p for p in config.get("plugins") or [] if p != "briefbook" and not (isinstance(p, dict) and "briefbook" in p)]
+
+    staging = out.with_name(f".{out.name}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(docs_src, staging / "docs", symlinks=False)
+    for page in pages.values():
+        target = staging / "docs" / page.path
+        if target.exists():
+            raise RenderOutError(f"{docs_src / page.path} clashes with a page briefbook generates; rename or remove it")
+        write_atomic(target, page.markdown)
+    write_atomic(staging / "mkdocs.yml", yaml.dump(config, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True))
+    (staging / OWNER_MARK).write_text("This folder is written by `briefbook render --out`; its content is replaced on each run.\n")
+    replace_folder(staging, out)
+    return len(pages)
