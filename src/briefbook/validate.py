@@ -53,18 +53,20 @@ class SourcesFile:
 
 
 def body_citations(body: str, first_line: int) -> list[tuple[str, int, int]]:
+    # fenced lines are blanked rather than dropped, so that offsets still give lines; the
+    # search runs over the whole text because a citation may wrap: "[@a;\n@b]"
+    lines, in_fence = [], False
+    for line in body.split("\n"):
+        fence = bool(_FENCE_RE.match(line.lstrip()))
+        in_fence = in_fence != fence
+        lines.append("" if fence or in_fence else line)
+    prose = "\n".join(lines)
     found = []
-    in_fence = False
-    for number, line in enumerate(body.split("\n"), start=first_line):
-        if _FENCE_RE.match(line.lstrip()):
-            in_fence = not in_fence
-            continue
-        if in_fence or "[@" not in line:
-            continue
-        for match in CITATION_RE.finditer(line):
-            column = match.start() + 1
-            for part in match.group(1).split(";"):
-                found.append((part.strip().lstrip("@"), number, column))
+    for match in CITATION_RE.finditer(prose):
+        line_start = prose.rfind("\n", 0, match.start()) + 1
+        number, column = first_line + prose.count("\n", 0, match.start()), match.start() - line_start + 1
+        for part in match.group(1).split(";"):
+            found.append((part.strip().lstrip("@"), number, column))
     return found
 
 
