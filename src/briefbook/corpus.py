@@ -57,13 +57,17 @@ class Corpus:
         return [(actor, self.position(actor.id, issue_id)) for actor in self.actors]
 
     def matrix(self, summit_id: str | None = None) -> tuple[list[BriefFile], list[BriefFile]]:
-        """(issue rows, actor columns): all of them, or a summit's agenda and participants."""
+        """(issue rows, actor columns): all of them, or a summit's agenda with its participants and the allies."""
         if summit_id is None:
             return self.issues, self.actors
         summit: Summit = self.briefs[summit_id].brief  # type: ignore[assignment]
         rows = [self.briefs[i] for i in summit.agenda if i in self.briefs]
-        participants = {p.actor for p in summit.participants}
-        return rows, [a for a in self.actors if a.id in participants]
+        concerned = self.concerned_actors(summit)
+        return rows, [a for a in self.actors if a.id in concerned]
+
+    def concerned_actors(self, summit: Summit) -> set[str]:
+        """The actors expected to state a position on a summit's agenda: its participants and every ally."""
+        return {p.actor for p in summit.participants} | {a.id for a in self.of_kind("actor") if a.brief.role == "ally"}  # type: ignore[union-attr]
 
     def summits_of(self, actor_id: str) -> list[BriefFile]:
         return [s for s in self.summits if any(p.actor == actor_id for p in s.brief.participants)]  # type: ignore[union-attr]
@@ -223,7 +227,7 @@ def _missing_positions(corpus: Corpus) -> list[Diagnostic]:
     problems = []
     for summit in corpus.summits:
         agenda = [i for i in summit.brief.agenda if i in corpus.briefs]  # type: ignore[union-attr]
-        expected = {p.actor for p in summit.brief.participants} | {a.id for a in corpus.actors if a.brief.role == "ally"}  # type: ignore[union-attr]
+        expected = corpus.concerned_actors(summit.brief)  # type: ignore[arg-type]
         for actor_id in sorted(expected & corpus.briefs.keys()):
             actor = corpus.briefs[actor_id]
             missing = [i for i in agenda if i not in actor.brief.positions]  # type: ignore[union-attr]
