@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .corpus import load_corpus
+from .corpus import Corpus, load_corpus
 from .diagnostics import Diagnostic, format_text
 from .navigation import navigation
 from .render import Page, error_page, render_pages
@@ -40,6 +40,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         self.serving = False
         self.pages: dict[str, Page] = {}
         self.last_good: dict[str, Page] | None = None
+        self.last_good_corpus: Corpus | None = None
         self.settings: Settings | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -61,9 +62,10 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
             self._fail(errors)
         else:
             self.pages = self._render(result)
-            self.last_good = self.pages
-        docs_pages = sorted(str(p.relative_to(config.docs_dir)) for p in Path(config.docs_dir).rglob("*.md"))
-        config.nav = navigation(config.nav, docs_pages, result.corpus) if result.corpus and not errors else config.nav
+            self.last_good, self.last_good_corpus = self.pages, result.corpus
+        if self.last_good_corpus is not None:
+            docs_pages = sorted(str(p.relative_to(config.docs_dir)) for p in Path(config.docs_dir).rglob("*.md"))
+            config.nav = navigation(config.nav, docs_pages, self.last_good_corpus)
         if "briefbook.markdown_ext" not in config.markdown_extensions:
             config.markdown_extensions.append("briefbook.markdown_ext")
         return config
