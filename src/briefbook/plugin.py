@@ -49,7 +49,9 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
 
     @event_priority(50)  # before other plugins see the nav
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        project_dir = Path(config.config_file_path).parent
+        # absolute, as in read_settings: `-f mkdocs.yml` gives a bare name, and brief paths shown
+        # relative to "" fell back to absolute ones in diagnostics, edit links and briefs.json
+        project_dir = Path(config.config_file_path).parent.absolute()
         self.settings = settings = Settings(
             project_dir=project_dir, docs_dir=os.path.relpath(config.docs_dir, project_dir), **dict(self.config)
         )
