@@ -1,0 +1,477 @@
+"""The site as a reader and an editor meet it: build the fixture project for real, then read the HTML.
+
+One built site is shared by the read-only tests; tests that change briefs work on a copy of it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import BUILD_EPOCH, FIXTURES
+
+FIXTURE = FIXTURES / "site"
+BIN = Path(sys.executable).parent
+REPO_EDIT = "https://example.org/briefs-repo/edit/main/"
+BRIEFS = {  # page folder -> brief file, for every brief of the fixture
+    "summits/hanoi-2019": "briefs/summits/hanoi-2019.md",
+    "summits/singapore-2018": "briefs/summits/singapore-2018.md",
+    "actors/united-states": "briefs/actors/united-states.md",
+    "actors/japan": "briefs/actors/japan.md",
+    "actors/china": "briefs/actors/china.md",
+    "issues/sanctions": "briefs/issues/sanctions.md",
+    "issues/hostile-title": "briefs/issues/hostile-title.md",
+}
+VIEWS = ["summits", "actors", "issues", "views", "views/matrix", "views/timeline", "views/watch", "views/sources", "tags"]
+HOSTILE_TITLE = "<script>alert(1)</script>"
+DIAGNOSTIC = re.compile(r"briefs/actors/japan\.md:\d+:\d+: error: role")
+WAIT_SECONDS = 30
+
+
+# --- running briefbook and MkDocs ------------------------------------------------------------
+
+
+def run(project: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """A console script of the venv, in the project folder, with a fixed build date."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([str(BIN / command[0]), *command[1:]], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=180)
+
+
+def build(project: Path) -> Path:
+    result = run(project, "briefbook", "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def set_field(path: Path, name: str, value: str) -> None:
+    """Replace a top-level front-matter line `name: ...`."""
+    text, count = re.subn(rf"(?m)^{name}: .*$", f"{name}: {value}", path.read_text(encoding="utf-8"), count=1)
+    assert count == 1, f"no `{name}:` line in {path}"
+    path.write_text(text, encoding="utf-8")
+
+
+# --- reading HTML ----------------------------------------------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    parent: Element | None = None
+    children: list[Element | str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text for c in self.children)
+
+    @property
+    def classes(self) -> list[str]:
+        return self.attrs.get("class", "").split()
+
+    def iter(self, tag: str | None = None, cls: str | None = None):
+        for child in self.children:
+            if isinstance(child, Element):
+                if (tag is None or child.tag == tag) and (cls is None or cls in child.classes):
+                    yield child
+                yield from child.iter(tag, cls)
+
+    def find(self, tag: str | None = None, cls: str | None = None) -> Element:
+        found = next(self.iter(tag, cls), None)
+        assert found is not None, f"no <{tag} class={cls}>"
+        return found
+
+    def elements(self) -> list[Element]:
+        return [c for c in self.children if isinstance(c, Element)]
+
+
+class _TreeBuilder(HTMLParser):
+    """A tolerant DOM for assertions: the standard library's tokenizer, no regex over markup."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Element("#document", {})
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {k: v or "" for k, v in attrs}, self.current)
+        self.current.children.append(element)
+        if tag not in VOID:
+            self.current = element
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Element(tag, {k: v or "" for k, v in attrs}, self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse(path: Path) -> Element:
+    builder = _TreeBuilder()
+    builder.feed(path.read_text(encoding="utf-8"))
+    builder.close()
+    return builder.root
+
+
+def article(site: Path, page: str) -> Element:
+    return parse(site / page / "index.html").find("article")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- the built site --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project, built once with `briefbook build`; tests that change it take a copy."""
+    project = copy_project(FIXTURE, tmp_path_factory.mktemp("built") / "project")
+    build(project)
+    return project
+
+
+@pytest.fixture
+def site(built: Path) -> Path:
+    return built / "site"
+
+
+def test_every_brief_and_view_has_its_page(site: Path):
+    for page in [*BRIEFS, *VIEWS, "."]:
+        assert (site / page / "index.html").is_file(), page
+    assert (site / "views/timeline.svg").is_file()
+    exported = json.loads((site / "briefs.json").read_text(encoding="utf-8"))
+    assert sorted(b["file"] for b in exported["briefs"]) == sorted(BRIEFS.values())
+
+
+def test_a_brief_page_reads_bottom_line_first_then_judgments_structure_prose_and_sources(site: Path):
+    page = article(site, "issues/sanctions")
+    blocks = [e for e in page.elements() if e.tag not in ("a", "nav") and "hidden" not in e.attrs]
+    assert blocks[0].tag == "h1" and squash(blocks[0].text).startswith("Sanctions relief")
+    bluf = blocks[1]
+    assert "admonition" in bluf.classes and "abstract" in bluf.classes
+    assert squash(bluf.text) == "Bottom line up front North Korea asked for the 2016–2017 UN sanctions to be lifted in exchange for Yongbyon; the United States refused."
+
+    headings = [squash(h.text).rstrip("¶") for h in page.iter("h2")]
+    assert headings == ["Key judgments", "Positions", "Related", "Analysis", "What to watch", "Timeline", "Sources"]
+
+    judgment = next(page.find("h2").parent.iter("ol")).find("li")  # the first list after "Key judgments"
+    labels = {" ".join(s.classes): squash(s.text) for s in judgment.iter("span", "bb-label")}
+    assert labels == {
+        "bb-label bb-likelihood bb-likelihood-very-likely": "likelihood: very likely",
+        "bb-label bb-confidence bb-confidence-moderate": "confidence: moderate",
+    }
+    assert judgment.find("span", "bb-likelihood").attrs["title"] == "80–95% likely"
+
+    analysis = squash(page.text.split("Analysis", 1)[1].split("What to watch", 1)[0])
+    assert analysis == ("¶ The sanctions are the main leverage the United States holds [1]. "
+                        "Each side told its own story of the request [2][3].")
+    emphasis = [squash(e.text) for e in page.iter("em")]
+    assert "main leverage" in emphasis
+
+    sources = list(page.iter("ol"))[-1]
+    entries = sources.elements()
+    assert [e.find("a").attrs["href"] for e in entries] == [
+        "https://example.org/sources/resolutions",
+        "https://example.org/sources/hanoi-press-conference",
+        "https://example.org/sources/ri-press-conference?lang=en&page=2",
+    ]
+    anchors = [a.attrs.get("id") for e in entries for a in e.iter("a") if a.attrs.get("id")]
+    assert anchors == ["source-sanctions-resolutions", "source-hanoi-press-conference", "source-ri-press-conference"]
+    # every citation in the page points at one of those numbered entries, the one wrapped over two lines too
+    cited = {a.attrs["href"] for a in page.iter("a") if a.attrs.get("href", "").startswith("#source-")}
+    assert cited == {f"#{anchor}" for anchor in anchors}
+    assert "?]" not in page.text
+
+    assert squash(page.elements()[-1].text) == "Last reviewed 1 December 2019."
+    assert squash(page.text).index("What to watch") < squash(page.text).index("Timeline") < squash(page.text).index("Last reviewed")
+
+
+def test_summit_page_has_its_facts_and_agenda_matrix(site: Path):
+    text = squash(article(site, "summits/hanoi-2019").text)
+    assert "Date: 27 February 2019 to 28 February 2019" in text
+    assert "Place: Sofitel Legend Metropole, Hanoi, Vietnam" in text
+    assert "Outcome: no agreement" in text
+    matrix = article(site, "summits/hanoi-2019").find("div", "bb-matrix").find("table")
+    rows = [[squash(cell.text) for cell in row.elements()] for row in matrix.iter("tr")]
+    assert rows[0] == ["Issue", "United States", "Japan"]  # the participants, then the allies
+    assert rows[1] == ["Sanctions relief", "sanctions stay until denuclearization · high priority",
+                       "no relief before concrete steps · high priority"]
+    assert rows[2] == [HOSTILE_TITLE, "no comment · low priority", "watch closely · low priority"]
+
+
+def test_section_indexes_list_every_brief_grouped(site: Path):
+    summits = squash(article(site, "summits").text)
+    assert summits.index("Singapore summit") < summits.index("Hanoi summit")
+
+    actors = article(site, "actors")
+    groups: dict[str, list[str]] = {}
+    for element in actors.elements():
+        if element.tag == "h2":
+            heading = squash(element.text).rstrip("¶")
+            groups[heading] = []
+        elif element.tag == "ul" and groups:
+            groups[heading] += [squash(a.text) for a in element.iter("a")]
+    assert groups == {"Principals": ["United States"], "Allies": ["Japan"], "Stakeholders": ["China"]}
+
+    issues = [squash(a.text) for a in article(site, "issues").find("ul").iter("a")]
+    assert issues == [HOSTILE_TITLE, "Sanctions relief"]
+
+
+def test_a_title_written_as_markup_shows_as_text(site: Path):
+    page = parse(site / "issues/hostile-title/index.html")
+    assert squash(page.find("h1").text).rstrip("¶") == HOSTILE_TITLE
+    assert squash(page.find("title").text).startswith(HOSTILE_TITLE)
+    body = page.find("article")
+    assert "A title written as markup must show as text, and so must <b>this</b> & that." in squash(body.text)
+    assert "raw HTML that must not run: <img src=x onerror=alert(2)>." in squash(body.text)
+    assert [squash(s.text) for s in body.iter("strong")] == ["strong"]  # the body is Markdown all the same
+    # nowhere in the site, where the title shows in the nav, tables, tags and links, does it become markup
+    for path in site.rglob("*.html"):
+        document = parse(path)
+        for script in document.iter("script"):
+            assert "alert" not in script.text, path
+        for element in document.iter():
+            assert element.tag not in ("b", "img") or "this" not in element.text and "x" != element.attrs.get("src"), path
+            assert not any(name.startswith("on") for name in element.attrs), (path, element.tag, element.attrs)
+
+
+def test_generated_sections_are_in_the_nav(site: Path):
+    nav = parse(site / "index.html").find("nav", "md-nav--primary")
+    links = {a.attrs["href"]: squash(a.text) for a in nav.iter("a") if "href" in a.attrs}
+    for page in [*BRIEFS, *VIEWS]:
+        assert f"{page}/" in links, page
+    entries = {squash(entry.text) for entry in nav.iter(cls="md-nav__link")}
+    assert {"Summits", "Actors", "Issues", "Compare", "Principals", "Allies", "Stakeholders"} <= entries
+    assert links["issues/hostile-title/"] == HOSTILE_TITLE
+
+
+def test_edit_links_point_at_the_brief_file_and_views_have_none(site: Path):
+    for page, brief in BRIEFS.items():
+        edits = [a.attrs["href"] for a in parse(site / page / "index.html").iter("a") if a.attrs.get("title") == "Edit this page"]
+        assert edits == [REPO_EDIT + brief], page
+    assert edits and REPO_EDIT + "briefs/actors/japan.md" in [
+        a.attrs["href"] for a in parse(site / "actors/japan/index.html").iter("a")]
+    for page in VIEWS:
+        assert not [a for a in parse(site / page / "index.html").iter("a") if a.attrs.get("title") == "Edit this page"], page
+
+
+def test_page_meta_gives_material_tags_and_search_boost(site: Path):
+    tags = {squash(a.text) for a in article(site, "actors/japan").iter(cls="md-tag")}
+    assert tags == {"actor", "ally", "Sanctions relief", HOSTILE_TITLE}
+    tag_page = squash(article(site, "tags").text)
+    assert "united nations" in tag_page and "Sanctions relief" in tag_page
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    boosts = {d["location"]: d.get("boost") for d in index["docs"]}
+    assert boosts["actors/japan/"] == 3 and boosts["summits/hanoi-2019/"] == 3
+    assert boosts["views/matrix/"] == 1
+
+
+def test_search_index_holds_every_title_and_summary(built: Path, site: Path):
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    text = squash(html.unescape(" ".join(re.sub(r"<[^>]+>", " ", d["title"] + " " + d["text"]) for d in index["docs"])))
+    for brief in BRIEFS.values():
+        front = yaml.safe_load((built / brief).read_text(encoding="utf-8").split("---")[1])
+        assert squash(front["title"]) in text, brief
+        assert squash(front["summary"]) in text, brief
+
+
+# --- failures leave the site alone -----------------------------------------------------------
+
+
+@pytest.fixture
+def built_copy(built: Path, tmp_path: Path) -> Path:
+    """A copy of the built project (with its site/), for a test that changes it."""
+    return copy_project(built, tmp_path / "project")
+
+
+@pytest.mark.parametrize("command", [("briefbook", "build"), ("mkdocs", "build"), ("mkdocs", "build", "--strict")])
+def test_a_brief_with_an_error_fails_the_build_and_keeps_the_site(built_copy: Path, command):
+    before = snapshot(built_copy / "site")
+    set_field(built_copy / "briefs/actors/japan.md", "role", "friend")
+    result = run(built_copy, *command)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert DIAGNOSTIC.search(output), output
+    assert "Traceback" not in output
+    assert snapshot(built_copy / "site") == before
+
+
+def test_strict_build_fails_on_a_stale_brief_before_touching_the_site(built_copy: Path):
+    before = snapshot(built_copy / "site")
+    set_field(built_copy / "briefs/actors/china.md", "reviewed", "2015-12-01")
+    plain = run(built_copy, "mkdocs", "build", "--strict", "--site-dir", "other-site")
+    assert plain.returncode != 0 and not (built_copy / "other-site").exists()
+    for command in [("mkdocs", "build", "--strict"), ("briefbook", "build")]:
+        result = run(built_copy, *command)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, output
+        assert re.search(r"briefs/actors/china\.md:\d+:\d+: \w+: reviewed: the brief is stale", output), output
+        assert "Traceback" not in output
+        assert snapshot(built_copy / "site") == before
+
+
+# --- incremental and reproducible builds ------------------------------------------------------
+
+
+def test_dirty_build_rewrites_only_the_pages_that_show_the_change(built_copy: Path):
+    site = built_copy / "site"
+    pages = {str(p.relative_to(site)): (p.stat().st_mtime_ns, p.read_bytes()) for p in site.rglob("index.html")}
+    japan = built_copy / "briefs/actors/japan.md"
+    set_field(japan, "summary", "Tokyo welcomed the no-deal outcome; a dirty build must show this sentence.")
+    text = japan.read_text(encoding="utf-8").replace("stance: no relief before concrete steps", "stance: no relief before verified steps")
+    japan.write_text(text, encoding="utf-8")
+    result = run(built_copy, "mkdocs", "build", "--dirty")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    changed = {page for page, (_, content) in pages.items() if (site / page).read_bytes() != content}
+    # Japan's summary is on its page and the actors index; its stance on the issue page, the matrix and
+    # on the page of every summit where Japan, as an ally, has a column
+    assert {"actors/japan/index.html", "actors/index.html", "issues/sanctions/index.html", "views/matrix/index.html",
+            "summits/hanoi-2019/index.html", "summits/singapore-2018/index.html"} <= changed
+    assert "a dirty build must show this sentence" in article(site, "actors/japan").text
+    assert "no relief before verified steps" in article(site, "views/matrix").text
+    untouched = ["issues/hostile-title/index.html", "actors/china/index.html", "actors/united-states/index.html", "index.html"]
+    for page in untouched:
+        assert (site / page).stat().st_mtime_ns == pages[page][0], f"{page} was rewritten"
+
+
+def test_the_same_briefs_build_the_same_bytes(built: Path, tmp_path: Path):
+    again = copy_project(FIXTURE, tmp_path / "elsewhere")
+    time.sleep(1.1)  # so that a leaked clock time (gzip headers have one-second resolution) would differ
+    first, second = snapshot(built / "site"), snapshot(build(again))
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    assert gzip.decompress(first["sitemap.xml.gz"]).startswith(b"<?xml")  # compared as bytes above, gzip header included
+
+
+# --- render --out ----------------------------------------------------------------------------
+
+
+def test_render_out_writes_a_plain_mkdocs_project_that_builds_without_the_plugin(built: Path, tmp_path: Path):
+    out = tmp_path / "rendered"
+    result = run(built, "briefbook", "render", "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert not any("briefbook" in (p if isinstance(p, str) else list(p)) for p in config["plugins"])
+    for page in [*BRIEFS, "summits/index", "views/matrix", "tags"]:
+        assert (out / "docs" / f"{page}.md").is_file() or (out / "docs" / page / "index.md").is_file(), page
+    assert (out / "docs/index.md").read_text(encoding="utf-8") == (built / "docs/index.md").read_text(encoding="utf-8")
+
+    site = tmp_path / "rendered-site"
+    plain = run(out, "mkdocs", "build", "--strict", "-f", str(out / "mkdocs.yml"), "--site-dir", str(site))
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert squash(article(site, "issues/hostile-title").find("h1").text).rstrip("¶") == HOSTILE_TITLE
+    assert "main leverage" in [squash(e.text) for e in article(site, "issues/sanctions").iter("em")]
+
+    again = run(built, "briefbook", "render", "--out", str(out))
+    assert again.returncode == 0, again.stdout + again.stderr
+
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = run(built, "briefbook", "render", "--out", str(foreign))
+    assert refused.returncode == 2
+    assert "is not empty and was not written by briefbook" in refused.stderr
+    assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
+
+
+# --- mkdocs serve ----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def _wait_for(condition, what: str, log: Path):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if '"GET /' not in line]
+    pytest.fail(f"waited {WAIT_SECONDS} s for {what}; server log:\n" + "\n".join(lines[-40:]))
+
+
+def test_serve_shows_errors_keeps_the_last_good_pages_and_recovers(tmp_path: Path):
+    project = copy_project(FIXTURE, tmp_path / "project")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/briefs/"  # the path of site_url
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    with log.open("w", encoding="utf-8") as out:
+        server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
+                                  stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(lambda: _get(base + "actors/japan/")[0] == 200, "the first build", log)
+        assert "Tokyo welcomed the no-deal outcome" in _get(base + "actors/japan/")[1]
+        assert _get(base + "briefbook-errors/")[0] == 404
+
+        japan = project / "briefs/actors/japan.md"
+        set_field(japan, "role", "friend")
+        _wait_for(lambda: _get(base + "briefbook-errors/")[0] == 200, "the error page", log)
+        status, error_page = _get(base + "briefbook-errors/")
+        assert "briefs/actors/japan.md" in error_page and "friend" in error_page
+        status, last_good = _get(base + "actors/japan/")
+        assert status == 200 and "Tokyo welcomed the no-deal outcome" in last_good
+        assert DIAGNOSTIC.search(log.read_text(encoding="utf-8")), log.read_text(encoding="utf-8")
+
+        set_field(japan, "role", "ally")
+        set_field(japan, "summary", "Fixed while serving, Tokyo welcomed the outcome.")
+        _wait_for(lambda: "Fixed while serving" in _get(base + "actors/japan/")[1], "the fixed page", log)
+        assert _get(base + "briefbook-errors/")[0] == 404
+        assert server.poll() is None
+        assert "Traceback" not in log.read_text(encoding="utf-8")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
