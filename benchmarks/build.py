@@ -1,0 +1,166 @@
+"""How long does a full `mkdocs build` with briefbook take, against the floor of the same pages without it?
+
+    python benchmarks/build.py [--sizes 100,500,1000,5000] [--render-sizes 10000] [--seed S] [--repeat R]
+                               [--keep DIR] [--profile N]
+
+For each size N it writes a synthetic corpus (benchmarks/corpus.py), then, in child processes:
+
+- full: `mkdocs build --strict` of the project, with the briefbook plugin;
+- floor: `briefbook render --out` writes the very same pages as plain Markdown with the same
+  mkdocs.yml and navigation, minus the plugin; `mkdocs build --strict` of that is the floor,
+  what MkDocs + Material cost for these pages whoever generates them.
+
+It prints seconds, ms per brief, the child's peak memory (ru_maxrss from wait4), the site's size
+and its search index, and the ratios the targets are about. `--render-sizes` times `briefbook
+render --out` (load, validate, render to Markdown, write; no MkDocs) on larger corpora.
+`--profile N` builds the N-brief corpus once more under cProfile and prints where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import REFERENCE_EPOCH, write_corpus  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+def run(args: list[str], cwd: Path) -> Run:
+    """Run a child process; its wall time and peak resident memory (of that child alone)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": REFERENCE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as log:
+        child = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            log.seek(0)
+            raise SystemExit(f"`{' '.join(args)}` failed in {cwd} ({child.returncode}):\n{log.read().decode()[-3000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def best(repeat: int, fn) -> Run:
+    runs = [fn() for _ in range(repeat)]
+    return min(runs, key=lambda r: r.seconds)
+
+
+def size_of(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0)
+    return f"{os.cpu_count()} CPUs ({model}), {mem / 1024 / 1024:.0f} GB RAM, Python {platform.python_version()}, {platform.platform()}"
+
+
+def mkdocs_build(project: Path, site: Path) -> list[str]:
+    return [str(BIN / "mkdocs"), "build", "--strict", "--quiet", "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(site)]
+
+
+def measure(n: int, seed: int, repeat: int, root: Path) -> dict:
+    project = root / f"corpus-{n}"
+    write_corpus(n, seed, project)
+    rendered = root / f"rendered-{n}"
+    render = best(repeat, lambda: run([str(BIN / "briefbook"), "render", "--out", str(rendered)], project))
+    full_site, floor_site = root / f"site-{n}", root / f"floor-site-{n}"
+    full, floor = [], []
+    for _ in range(repeat):  # alternate, so that a slow moment of the machine hits both
+        full.append(run(mkdocs_build(project, full_site), project))
+        floor.append(run(mkdocs_build(rendered, floor_site), rendered))
+    full_run, floor_run = min(full, key=lambda r: r.seconds), min(floor, key=lambda r: r.seconds)
+    return {
+        "n": n, "full": full_run, "floor": floor_run, "render": render,
+        "site": size_of(full_site), "floor_site": size_of(floor_site),
+        "search": (full_site / "search" / "search_index.json").stat().st_size,
+        "pages": sum(1 for _ in full_site.rglob("index.html")),
+    }
+
+
+def profile(n: int, seed: int, root: Path, top: int = 30) -> None:
+    project = root / f"corpus-{n}"
+    if not project.exists():
+        write_corpus(n, seed, project)
+    out = root / f"build-{n}.prof"
+    run([sys.executable, "-m", "cProfile", "-o", str(out), str(BIN / "mkdocs"), "build", "--quiet", "--site-dir", str(root / f"profile-site-{n}")], project)
+    stats = pstats.Stats(str(out))
+    total = stats.total_tt  # type: ignore[attr-defined]
+    print(f"\nwhere a {n}-brief `mkdocs build` spends its time (cProfile, {total:.1f} s profiled):")
+    stats.sort_stats("cumulative").print_stats(r"briefbook/(plugin|corpus|render|navigation|loader|validate)\.py|mkdocs/(commands/build|structure/pages)\.py:\d+\((_build_page|_populate_page|render|build)\)|material/plugins|mkdocs/contrib/search", top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,500,1000,5000", help="corpus sizes to build (default 100,500,1000,5000)")
+    parser.add_argument("--render-sizes", default="10000", help="corpus sizes for `briefbook render --out` alone (default 10000; empty for none)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is kept (default 1)")
+    parser.add_argument("--keep", type=Path, help="work in this (new) folder and keep the corpora and sites")
+    parser.add_argument("--profile", type=int, metavar="N", help="also profile the build of the N-brief corpus")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    render_sizes = [int(s) for s in args.render_sizes.split(",") if s]
+
+    root = args.keep or Path(tempfile.mkdtemp(prefix="briefbook-build-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    print(f"briefbook build benchmark, seed {args.seed}, best of {args.repeat}")
+    print(f"machine: {machine()}")
+    try:
+        results = []
+        print(f"{'briefs':>7} {'pages':>6} | {'full s':>7} {'ms/brief':>8} {'peak MB':>7} | {'floor s':>7} {'peak MB':>7} | "
+              f"{'overhead':>8} | {'site MB':>7} {'KB/brief':>8} {'search MB':>9} | {'render --out s':>14}")
+        for n in sizes:
+            r = measure(n, args.seed, args.repeat, root)
+            results.append(r)
+            full, floor = r["full"], r["floor"]
+            print(f"{n:>7} {r['pages']:>6} | {full.seconds:>7.2f} {1000 * full.seconds / n:>8.2f} {full.peak_mb:>7.0f} | "
+                  f"{floor.seconds:>7.2f} {floor.peak_mb:>7.0f} | {100 * (full.seconds / floor.seconds - 1):>7.1f}% | "
+                  f"{r['site'] / 1e6:>7.1f} {r['site'] / n / 1e3:>8.1f} {r['search'] / 1e6:>9.1f} | {r['render'].seconds:>14.2f}", flush=True)
+        for n in render_sizes:
+            project = root / f"corpus-{n}"
+            write_corpus(n, args.seed, project)
+            t = best(args.repeat, lambda: run([str(BIN / "briefbook"), "render", "--out", str(root / f"rendered-{n}")], project))
+            print(f"`briefbook render --out` of {n} briefs (load, validate, render, write; no MkDocs): {t.seconds:.2f} s, "
+                  f"peak {t.peak_mb:.0f} MB (target < 5 s)", flush=True)
+
+        by_n = {r["n"]: r for r in results}
+        print("\ntargets:")
+        if 1000 in by_n:
+            r = by_n[1000]
+            overhead = r["full"].seconds / r["floor"].seconds - 1
+            print(f"  overhead over the floor at 1,000 briefs: {100 * overhead:.1f}% (target ≤ 10%)")
+        if 500 in by_n and 5000 in by_n:
+            ratio = (by_n[5000]["full"].seconds / 5000) / (by_n[500]["full"].seconds / 500)
+            print(f"  ms per brief at 5,000 / at 500: {ratio:.2f}× (target ≤ 1.25×)")
+        if 5000 in by_n:
+            r = by_n[5000]
+            print(f"  peak memory at 5,000 briefs: {r['full'].peak_mb:.0f} MB (target < 1024 MB)")
+            print(f"  site size at 5,000 briefs: {r['site'] / 5000 / 1e3:.1f} KB per brief (target < 100 KB)")
+        if args.profile:
+            profile(args.profile, args.seed, root)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
