@@ -221,9 +221,20 @@ def test_a_brief_page_reads_bottom_line_first_then_judgments_structure_prose_and
     assert squash(page.text).index("What to watch") < squash(page.text).index("Timeline") < squash(page.text).index("Last reviewed")
 
 
+def test_a_body_with_its_own_headings_leaves_no_empty_section(site: Path):
+    headings = [squash(h.text).rstrip("¶") for h in article(site, "actors/united-states").iter("h2")]
+    assert headings == ["Positions", "The walk-out", "Sources"]
+    for page in BRIEFS:
+        blocks = [e for e in article(site, page).elements() if e.tag not in ("a", "nav") and "hidden" not in e.attrs]
+        for heading, following in zip(blocks, blocks[1:]):
+            if heading.tag in ("h2", "h3") and following.tag in ("h2", "h3"):
+                assert following.tag > heading.tag, f"{page}: empty section {squash(heading.text)!r}"
+
+
 def test_summit_page_has_its_facts_and_agenda_matrix(site: Path):
     text = squash(article(site, "summits/hanoi-2019").text)
-    assert "Date: 27 February 2019 to 28 February 2019" in text
+    assert "Date: 27–28 February 2019" in text
+    assert "United States: Donald J. Trump, President" in text
     assert "Place: Sofitel Legend Metropole, Hanoi, Vietnam" in text
     assert "Outcome: no agreement" in text
     matrix = article(site, "summits/hanoi-2019").find("div", "bb-matrix").find("table")
