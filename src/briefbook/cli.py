@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -16,8 +17,11 @@ from .diagnostics import FORMATTERS, format_text
 from .export import export_json
 from .render import render_pages
 from .render_out import RenderOutError, render_out
+from .reference import reference_markdown
+from .scaffold import ScaffoldError, new_brief
 from .schema import all_schemas, dumps
-from .settings import CONFIG_FILE, Settings, SettingsError, read_settings, read_site_dir
+from .settings import CONFIG_FILE, Settings, SettingsError, build_date, read_settings, read_site_dir
+from .watch import watch as watch_folder
 from .writer import replace_folder, write_atomic
 
 config_option = click.option(
@@ -45,16 +49,67 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True,
               help="text for people, json for tools, github for GitHub Actions annotations.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--watch", is_flag=True, help="Check again each time a file in the briefs folder is saved (Ctrl-C stops).")
 @config_option
-def check(paths: tuple[Path, ...], output_format: str, strict: bool, config_file: Path) -> None:
+def check(paths: tuple[Path, ...], output_format: str, strict: bool, watch: bool, config_file: Path) -> None:
     """Check briefs (default: the project's briefs folder) and report every problem at once.
 
     Exit status: 0 when there is no error, 1 when there is one, 2 on a usage error.
     """
     settings = _settings(config_file)
+    if watch:
+        _check_on_every_save(settings, list(paths) or None, output_format, strict)
+        return
     result = load_corpus(settings, list(paths) or None, strict=strict or None)
     click.echo(FORMATTERS[output_format](result.diagnostics))
     sys.exit(0 if result.ok else 1)
+
+
+def _check_on_every_save(settings: Settings, paths: list[Path] | None, output_format: str, strict: bool) -> None:
+    def run(changed: list[str]) -> None:
+        shown = ", ".join(os.path.relpath(p, settings.project_dir) for p in changed[:3]) + (", …" if len(changed) > 3 else "")
+        header = f"changed: {shown}" if changed else f"watching {os.path.relpath(settings.briefs, settings.project_dir)}/"
+        click.echo(f"\n[{time.strftime('%H:%M:%S')}] briefbook check: {header}")
+        result = load_corpus(settings, paths, strict=strict or None)
+        click.echo(FORMATTERS[output_format](result.diagnostics))
+
+    try:
+        watch_folder(settings.briefs, run)
+    except KeyboardInterrupt:
+        click.echo("")
+
+
+@main.command()
+@click.argument("kind")
+@click.argument("brief_id", metavar="ID")
+@click.option("--title", help="The brief's title (default: a placeholder).")
+@click.option("--folder", help="The folder inside the briefs folder (default: <kind>s, e.g. summits).")
+@config_option
+def new(kind: str, brief_id: str, title: str | None, folder: str | None, config_file: Path) -> None:
+    """Write a new brief of KIND (summit, actor, issue) named ID from its scaffold in templates/new/.
+
+    Required fields get placeholders that `briefbook check` reports until they are
+    replaced; optional fields are written as comments. Never overwrites a file.
+    """
+    settings = _settings(config_file)
+    try:
+        path = new_brief(settings, kind, brief_id, today=build_date(), title=title, folder=folder)
+    except ScaffoldError as err:
+        click.echo(f"briefbook new: {err}", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {os.path.relpath(path, settings.project_dir)}; `briefbook check` lists what is left to fill in.")
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the page (default: standard output).")
+def reference(out: Path | None) -> None:
+    """Print (or write) the format reference page, generated from the models."""
+    text = reference_markdown()
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    write_atomic(out, text)
+    click.echo(f"Wrote the format reference to {out}")
 
 
 @main.command()

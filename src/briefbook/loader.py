@@ -63,6 +63,9 @@ class RawFile:
     data: dict[str, Any]
     body: str = ""
     body_line: int = 1
+    # the YAML text as written, comments included, and the file line it starts on
+    front: str = ""
+    front_line: int = 1
     # path of a value -> (line, column) of the value, and of its key when in a mapping
     values: dict[Path_, Location] = field(default_factory=dict)
     keys: dict[Path_, Location] = field(default_factory=dict)
@@ -300,6 +303,7 @@ def load_file(path: Path, display: str) -> tuple[RawFile | None, list[Diagnostic
         return None, problems
     raw = RawFile(path=path, display=display, data={})
     if path.suffix in SOURCES_SUFFIXES:
+        raw.front = text
         problems = parse_yaml(text, raw, 1)
         return (None if problems else raw), problems
     name_problem = check_file_name(path, display)
@@ -307,6 +311,7 @@ def load_file(path: Path, display: str) -> tuple[RawFile | None, list[Diagnostic
     if isinstance(split, Diagnostic):
         return None, [split] + ([name_problem] if name_problem else [])
     front, raw.body, raw.body_line = split
+    raw.front, raw.front_line = front, 2
     problems = parse_yaml(front, raw, 2)
     if name_problem:
         problems.append(name_problem)

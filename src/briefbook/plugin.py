@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from .corpus import Corpus, load_corpus
 from .diagnostics import Diagnostic, format_text
 from .navigation import navigation
-from .render import Page, error_page, render_pages
+from .render import ERROR_PAGE, Page, error_banner, error_page, render_pages
 from .settings import Settings
 from .writer import sync_pages
 
@@ -40,6 +40,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         self.serving = False
         self.pages: dict[str, Page] = {}
         self.last_good: dict[str, Page] | None = None
+        self.errors: list[Diagnostic] = []  # shown in `mkdocs serve` until the briefs are fixed
         self.last_good_corpus: Corpus | None = None
         self.settings: Settings | None = None
 
@@ -60,6 +61,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         for d in result.diagnostics:
             (log.error if d.severity == "error" else log.warning)(d.text())
         errors = [d for d in result.diagnostics if d.severity == "error"]
+        self.errors = errors
         if errors:
             self._fail(errors)
         else:
@@ -99,6 +101,11 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
             file.edit_uri = os.path.relpath(self.settings.project_dir / page.source, docs_dir).replace(os.sep, "/") if page.source else None
             files.append(file)
         return files
+
+    def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        if not self.errors or page.file.src_uri == ERROR_PAGE:
+            return markdown
+        return error_banner(self.errors, page.file.src_uri, "admonition" in config.markdown_extensions) + markdown
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         assert self.settings is not None

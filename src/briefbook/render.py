@@ -218,3 +218,14 @@ def error_page(errors: list[Diagnostic], settings: Settings) -> Page:
     """The page `mkdocs serve` shows while the briefs have errors."""
     markdown = environment(settings).get_template("errors" + TEMPLATE_SUFFIX).render(errors=errors)
     return Page(ERROR_PAGE, markdown)
+
+
+def error_banner(errors: list[Diagnostic], page: str, admonition: bool) -> str:
+    """The notice `mkdocs serve` puts at the top of every other page while the briefs have errors."""
+    count = len(errors)
+    title = f"The briefs have {count} problem{'s' if count != 1 else ''}"
+    link = posixpath.relpath(ERROR_PAGE, posixpath.dirname(page) or ".")
+    text = f"This page shows the last version that checked cleanly. [See the problems]({quote(link)}): the notice clears when they are fixed."
+    if admonition:
+        return f'!!! failure "{title}"\n\n    {text}\n\n'
+    return f"> **{title}.** {text}\n\n"

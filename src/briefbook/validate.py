@@ -18,6 +18,9 @@ from .model import KINDS, Brief, Source, SourceList
 
 CITATION_RE = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@[a-z0-9][a-z0-9-]*)*)\]")
 _FENCE_RE = re.compile(r"^(```|~~~)")
+# The marker `briefbook new` puts where content is still to be written.
+PLACEHOLDER = "TODO"
+_PLACEHOLDER_RE = re.compile(rf"\b{PLACEHOLDER}\b")
 
 
 @dataclass
@@ -71,6 +74,35 @@ def body_citations(body: str, first_line: int) -> list[tuple[str, int, int]]:
 
 
 def validate_file(raw: RawFile) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
+    typed, problems = _validate_typed(raw)
+    return typed, problems + _unfinished(raw)
+
+
+def _unfinished(raw: RawFile) -> list[Diagnostic]:
+    """Warnings that ask for content still missing: placeholders left in, lists written empty."""
+    positions = sorted((where, path) for path, where in [*raw.keys.items(), *raw.values.items()])
+
+    def field_on(line: int, column: int) -> str:
+        before = [path for where, path in positions if where <= (line, column)]
+        return dotted(before[-1]) if before else ""
+
+    problems = []
+    for number, line in enumerate(raw.front.split("\n"), start=raw.front_line):
+        if match := _PLACEHOLDER_RE.search(line):
+            problems.append(Diagnostic(raw.display, number, match.start() + 1, field_on(number, match.start() + 1),
+                                       "placeholder text left in", f"replace the {PLACEHOLDER} with the real content", "warning"))
+    for number, line in enumerate(raw.body.split("\n"), start=raw.body_line):
+        if match := _PLACEHOLDER_RE.search(line):
+            problems.append(Diagnostic(raw.display, number, match.start() + 1, "body", "placeholder text left in",
+                                       f"replace the {PLACEHOLDER} with the real content", "warning"))
+    for name, value in raw.data.items():
+        if value == [] or value == {}:
+            line, column = raw.locate((name,))
+            problems.append(Diagnostic(raw.display, line, column, name, "is empty", "add entries, or remove the field", "warning"))
+    return problems
+
+
+def _validate_typed(raw: RawFile) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
     if raw.path.suffix != ".md":
         model, problems = _validate(raw, SourceList, raw.data)
         return (SourcesFile(raw, list(model.sources)) if model else None), problems
@@ -158,7 +190,7 @@ def _explain(raw: RawFile, model: type[BaseModel], loc: Path_, kind: str, value:
     return f"{msg[0].lower()}{msg[1:]} (got {shown!r})" if shown is not None else msg, ""
 
 
-_DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y%m%d")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y%m%d")
 
 
 def _iso_hint(value: Any) -> str:

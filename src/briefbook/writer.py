@@ -22,6 +22,30 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
+def create_new(path: Path, content: str) -> None:
+    """Create a file that must not exist yet: written whole, then linked into place.
+
+    Raises FileExistsError when the file exists, even if it appeared a moment ago:
+    linking (or, where links are unsupported, opening with mode "x") fails rather
+    than replaces.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: exclusive creation is still race-free
+            with open(path, "xb") as handle:
+                handle.write(data)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def write_if_changed(path: Path, content: str) -> bool:
     """Write only when the content differs, so that the file's modification time follows its content."""
     data = content.encode("utf-8")
