@@ -108,6 +108,7 @@ def test_new_refuses_to_overwrite_or_to_reuse_an_id(project):
     (["issue", "con"], "reserved device name"),
     (["issue", "trade", "--folder", "../elsewhere"], "must be a folder inside the briefs folder"),
     (["issue", "trade", "--folder", "/tmp"], "must be a folder inside the briefs folder"),
+    (["issue", "trade", "--folder", "_drafts"], "briefbook skips folders whose names start with `.` or `_`"),
 ])
 def test_new_refuses_a_bad_kind_id_or_folder_and_writes_nothing(project, args, message):
     before = sorted(p for p in project.root.rglob("*"))

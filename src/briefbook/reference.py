@@ -75,7 +75,7 @@ def reference_markdown() -> str:
         "- **date**: `YYYY-MM-DD`, e.g. `2019-02-27`.",
         "- **text**: YAML text; quote it when it could be read as something else (`\"yes\"`, `\"NO\"`, `\"2019\"`).",
         "",
-        "The editing guide ([editing.md](editing.md)) shows how to write a brief and check it.",
+        "The [editing guide](editing.md) shows how to write a brief and check it.",
         "",
         "## Kinds of brief",
         "",

@@ -98,7 +98,9 @@ def _scaffold_field(spec: FieldSpec, *, commented: bool, today: dt.date, known: 
         value = "https://example.org/"
     else:  # a record, or a mapping of records: laid out from its children
         value = f"{REFERENCED_KIND.get(spec.name, 'item')}-id" if spec.container == "mapping" else ""
-    if (spec.container or spec.scalar not in ("text", "choice")) and "YYYY-MM-DD" not in spec.description:
+    if spec.scalar == "id" and spec.container is None:
+        notes.insert(0, f"{REFERENCED_KIND.get(spec.name, 'source')} id")
+    elif (spec.container or spec.scalar not in ("text", "choice")) and "YYYY-MM-DD" not in spec.description:
         notes.insert(0, spec.type_label)
     if spec.scalar == "choice" and len(spec.choices) > 1:
         notes.insert(0, f"one of: {', '.join(spec.choices)}")
@@ -165,6 +167,8 @@ def target_path(settings: Settings, kind: str, brief_id: str, folder: str | None
     target_dir = (root / relative).resolve()
     if relative.is_absolute() or (target_dir != root and root not in target_dir.parents):
         raise ScaffoldError(f"--folder `{folder}` must be a folder inside the briefs folder {root}")
+    if any(part.startswith((".", "_")) for part in relative.parts):
+        raise ScaffoldError(f"--folder `{folder}`: briefbook skips folders whose names start with `.` or `_`, so the brief would never be read")
     return target_dir / f"{brief_id}.md"
 
 
