@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -18,6 +21,10 @@ from .validate import BriefFile, SourcesFile, validate_file
 KIND_ORDER = ("summit", "actor", "issue")
 ROLE_TITLES = {"principal": "Principals", "counterpart": "Counterparts", "ally": "Allies", "stakeholder": "Stakeholders"}
 ROLE_ORDER = tuple(ROLE_TITLES)
+# Up to this many actors, the views show every actor on every issue, gaps included. Beyond it a
+# full table is unreadable and grows with issues × actors, so they show the stated positions and
+# the gaps that `check` flags (participants of a summit with the issue on its agenda, and allies).
+DENSE_ACTORS = 20
 
 
 @dataclass
@@ -31,17 +38,52 @@ class Corpus:
     def of_kind(self, kind: str) -> list[BriefFile]:
         return [b for b in self.briefs.values() if b.kind == kind]
 
-    @property
+    # The views below are computed once per corpus: pages ask for them on every render.
+    @cached_property
     def summits(self) -> list[BriefFile]:
         return sorted(self.of_kind("summit"), key=lambda b: (b.brief.date, b.id))  # type: ignore[union-attr]
 
-    @property
+    @cached_property
     def actors(self) -> list[BriefFile]:
         return sorted(self.of_kind("actor"), key=lambda b: (ROLE_ORDER.index(b.brief.role), b.brief.title.lower(), b.id))  # type: ignore[union-attr]
 
-    @property
+    @cached_property
     def issues(self) -> list[BriefFile]:
         return sorted(self.of_kind("issue"), key=lambda b: (b.brief.title.lower(), b.id))
+
+    @property
+    def dense(self) -> bool:
+        """Whether the views show every actor on every issue (see DENSE_ACTORS)."""
+        return len(self.actors) <= DENSE_ACTORS
+
+    @cached_property
+    def _summits_by_actor(self) -> dict[str, list[BriefFile]]:
+        index: dict[str, list[BriefFile]] = defaultdict(list)
+        for s in self.summits:
+            for actor_id in dict.fromkeys(p.actor for p in s.brief.participants):  # type: ignore[union-attr]
+                index[actor_id].append(s)
+        return index
+
+    @cached_property
+    def _summits_by_issue(self) -> dict[str, list[BriefFile]]:
+        index: dict[str, list[BriefFile]] = defaultdict(list)
+        for s in self.summits:
+            for issue_id in dict.fromkeys(s.brief.agenda):  # type: ignore[union-attr]
+                index[issue_id].append(s)
+        return index
+
+    @cached_property
+    def _actors_on_issue(self) -> dict[str, list[BriefFile]]:
+        """Per issue, in actor order: the actors that state a position on it or are expected to."""
+        concerned: dict[str, set[str]] = defaultdict(set)
+        for actor in self.actors:
+            for issue_id in actor.brief.positions:  # type: ignore[union-attr]
+                concerned[issue_id].add(actor.id)
+        for issue_id, summits in self._summits_by_issue.items():
+            for s in summits:
+                concerned[issue_id] |= self.concerned_actors(s.brief)  # type: ignore[arg-type]
+        rank = {a.id: i for i, a in enumerate(self.actors)}
+        return {issue_id: [self.actors[rank[a]] for a in sorted(ids & rank.keys(), key=rank.__getitem__)] for issue_id, ids in concerned.items()}
 
     def cited_sources(self, brief: BriefFile) -> list[Source]:
         """The sources a brief declares or cites, in order of first mention: its numbered list."""
@@ -54,7 +96,9 @@ class Corpus:
         return actor.brief.positions.get(issue_id) if actor and actor.kind == "actor" else None  # type: ignore[union-attr]
 
     def positions_on(self, issue_id: str) -> list[tuple[BriefFile, Position | None]]:
-        return [(actor, self.position(actor.id, issue_id)) for actor in self.actors]
+        """Each actor's position on the issue, None for a gap (above DENSE_ACTORS, only the gaps `check` flags)."""
+        actors = self.actors if self.dense else self._actors_on_issue.get(issue_id, [])
+        return [(actor, self.position(actor.id, issue_id)) for actor in actors]
 
     def matrix(self, summit_id: str | None = None) -> tuple[list[BriefFile], list[BriefFile]]:
         """(issue rows, actor columns): all of them, or a summit's agenda with its participants and the allies."""
@@ -67,14 +111,19 @@ class Corpus:
 
     def concerned_actors(self, summit: Summit) -> set[str]:
         """The actors expected to state a position on a summit's agenda: its participants and every ally."""
-        return {p.actor for p in summit.participants} | {a.id for a in self.of_kind("actor") if a.brief.role == "ally"}  # type: ignore[union-attr]
+        return {p.actor for p in summit.participants} | self.allies  # type: ignore[union-attr]
+
+    @cached_property
+    def allies(self) -> frozenset[str]:
+        """The ids of the actors of role ally; computed once, as the briefs do not change after linking."""
+        return frozenset(a.id for a in self.of_kind("actor") if a.brief.role == "ally")  # type: ignore[union-attr]
 
     def summits_of(self, actor_id: str) -> list[BriefFile]:
-        return [s for s in self.summits if any(p.actor == actor_id for p in s.brief.participants)]  # type: ignore[union-attr]
+        return list(self._summits_by_actor.get(actor_id, []))
 
     def related_to_issue(self, issue_id: str) -> list[BriefFile]:
         """Summits whose agenda holds the issue."""
-        return [s for s in self.summits if issue_id in s.brief.agenda]  # type: ignore[union-attr]
+        return list(self._summits_by_issue.get(issue_id, []))
 
     def timeline(self) -> list[tuple[TimelineEntry, BriefFile]]:
         entries = [(entry, b) for b in self.briefs.values() for entry in b.brief.timeline]
@@ -258,8 +307,26 @@ def _load_one(item: tuple[Path, str]) -> tuple[BriefFile | SourcesFile | None, l
 PARALLEL_THRESHOLD = 2_000
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Loading allocates millions of objects and frees almost none, so the cyclic collector would
+    rescan the growing corpus again and again: half the time of checking 10,000 briefs."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_corpus(settings: Settings, paths: list[Path] | None = None, strict: bool | None = None) -> LoadResult:
     """Load, validate and link every brief: all problems at once, sorted."""
+    with _gc_paused():
+        return _load_corpus(settings, paths, strict)
+
+
+def _load_corpus(settings: Settings, paths: list[Path] | None, strict: bool | None) -> LoadResult:
     root = settings.briefs
     found, problems = discover(root, [root], settings.project_dir)
     shown: set[str] | None = None
