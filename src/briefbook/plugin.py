@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -19,9 +21,17 @@ from .diagnostics import Diagnostic, format_text
 from .navigation import navigation
 from .render import ERROR_PAGE, Page, error_banner, error_page, render_pages
 from .settings import Settings
-from .writer import sync_pages
+from .writer import sync_pages, write_atomic
 
 log = logging.getLogger("mkdocs.plugins.briefbook")
+TAGS_LISTING = "<!-- material/tags"
+
+
+def _text(path: str | None) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 class BriefbookConfig(base.Config):
@@ -43,6 +53,9 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         self.errors: list[Diagnostic] = []  # shown in `mkdocs serve` until the briefs are fixed
         self.last_good_corpus: Corpus | None = None
         self.settings: Settings | None = None
+        self.site_signature = ""  # what every page shows besides its own content: see on_files
+        self.outputs: list[str] = []
+        self.read_only: list[tuple[File, bool]] = []  # tags indexes a dirty build reads but does not rewrite
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, with its last good pages.
@@ -70,6 +83,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         if self.last_good_corpus is not None:
             docs_pages = sorted(str(p.relative_to(config.docs_dir)) for p in Path(config.docs_dir).rglob("*.md"))
             config.nav = navigation(config.nav, docs_pages, self.last_good_corpus)
+            self.site_signature = self._signature(config)
         if "briefbook.markdown_ext" not in config.markdown_extensions:
             config.markdown_extensions.append("briefbook.markdown_ext")
         return config
@@ -100,12 +114,75 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
             # a brief's page is edited in its brief file; a view has nothing to edit
             file.edit_uri = os.path.relpath(self.settings.project_dir / page.source, docs_dir).replace(os.sep, "/") if page.source else None
             files.append(file)
+        self._refresh_outputs(files, config)
         return files
+
+    def _signature(self, config: MkDocsConfig) -> str:
+        """The navigation (on every page), the tags (gathered from every page onto the tags page) and mkdocs.yml."""
+        corpus = self.last_good_corpus
+        assert corpus is not None
+        tags = {b.id: corpus.tags_of(b) for b in corpus.briefs.values()}
+        config_bytes = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+        data = json.dumps([config.nav, tags], sort_keys=True, default=str).encode() + config_bytes
+        return hashlib.sha256(data).hexdigest()
+
+    def _state_file(self, config: MkDocsConfig) -> Path:
+        assert self.settings is not None
+        # relative to the project, so that a moved or copied project keeps its state
+        site = hashlib.sha256(os.path.relpath(config.site_dir, self.settings.project_dir).encode()).hexdigest()[:16]
+        return self.settings.cache / f"build-{site}.json"
+
+    def _refresh_outputs(self, files: Files, config: MkDocsConfig) -> None:
+        """Make `mkdocs build --dirty` (and `serve --dirty`) right beyond the pages whose Markdown changed.
+
+        MkDocs rebuilds only the pages newer than their output, and leaves the output of removed
+        pages behind. Generated pages are rewritten only when their Markdown changes, so a content
+        edit rebuilds just the pages that show it. But every page shows the navigation: when it
+        changed since the last build of this site folder (a brief added, removed or retitled), or
+        the tags or mkdocs.yml did, every page's output is removed so that all are rebuilt. Without
+        --dirty, MkDocs has emptied site/ already and this removes nothing.
+        """
+        site = Path(config.site_dir).resolve()
+        try:
+            state = json.loads(self._state_file(config).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+        self.outputs = sorted(f.dest_uri for f in files)
+        for stale in sorted(set(state.get("outputs", [])) - set(self.outputs), reverse=True):
+            target = (site / stale).resolve()
+            if site in target.parents:
+                target.unlink(missing_ok=True)
+                for folder in target.parents:
+                    if folder == site or not folder.is_dir() or any(folder.iterdir()):
+                        break
+                    folder.rmdir()
+        if state.get("signature") != self.site_signature:
+            for file in files.documentation_pages():
+                Path(file.abs_dest_path).unlink(missing_ok=True)
+            return
+        # Material's tags plugin links a page's tags only if the tags index page is read in the same
+        # build. So a dirty build reads it (is_modified is asked before reading) but keeps its output
+        # (asked again before writing, after on_env): with the tags unchanged, that output is right.
+        for file in files.documentation_pages():
+            page = self.pages.get(file.src_uri)
+            if TAGS_LISTING in (page.markdown if page else _text(file.abs_src_path)):
+                self.read_only.append((file, file.is_modified()))
+                file.is_modified = lambda: True  # type: ignore[method-assign]
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        for file, modified in self.read_only:
+            file.is_modified = lambda modified=modified: modified  # type: ignore[method-assign]
+        self.read_only = []
+        return env
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
         if not self.errors or page.file.src_uri == ERROR_PAGE:
             return markdown
         return error_banner(self.errors, page.file.src_uri, "admonition" in config.markdown_extensions) + markdown
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # recorded only once the build is through: after a failed one, the next rebuilds every page
+        write_atomic(self._state_file(config), json.dumps({"signature": self.site_signature, "outputs": self.outputs}))
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         assert self.settings is not None

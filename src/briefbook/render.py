@@ -6,6 +6,7 @@ matter, which any engine that reads mkdocs.yml can build.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -118,6 +119,12 @@ def id_value(value: str) -> Markup:
     return Markup(value)
 
 
+@functools.lru_cache(maxsize=100_000)
+def _relative_url(target: str, here: str) -> str:
+    # pages link to a few folders' worth of targets: relpath, the slow part of a link, runs once per pair
+    return quote(posixpath.relpath(target, here or "."))
+
+
 def page_path(brief: BriefFile) -> str:
     return f"{SECTIONS[brief.kind]}/{brief.id}.md"
 
@@ -162,8 +169,7 @@ class Renderer:
         here = posixpath.dirname(path)
 
         def href(target: str, anchor: str = "") -> Markup:
-            relative = posixpath.relpath(target, here or ".")
-            return Markup(quote(relative) + (f"#{anchor}" if anchor else ""))
+            return Markup(_relative_url(target, here) + (f"#{anchor}" if anchor else ""))
 
         def brief_href(brief: BriefFile, anchor: str = "") -> Markup:
             return href(page_path(brief), anchor)
