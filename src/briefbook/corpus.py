@@ -57,6 +57,10 @@ class Corpus:
         return len(self.actors) <= DENSE_ACTORS
 
     @cached_property
+    def _actor_rank(self) -> dict[str, int]:
+        return {a.id: i for i, a in enumerate(self.actors)}
+
+    @cached_property
     def _summits_by_actor(self) -> dict[str, list[BriefFile]]:
         index: dict[str, list[BriefFile]] = defaultdict(list)
         for s in self.summits:
@@ -82,7 +86,7 @@ class Corpus:
         for issue_id, summits in self._summits_by_issue.items():
             for s in summits:
                 concerned[issue_id] |= self.concerned_actors(s.brief)  # type: ignore[arg-type]
-        rank = {a.id: i for i, a in enumerate(self.actors)}
+        rank = self._actor_rank
         return {issue_id: [self.actors[rank[a]] for a in sorted(ids & rank.keys(), key=rank.__getitem__)] for issue_id, ids in concerned.items()}
 
     def cited_sources(self, brief: BriefFile) -> list[Source]:
@@ -107,7 +111,8 @@ class Corpus:
         summit: Summit = self.briefs[summit_id].brief  # type: ignore[assignment]
         rows = [self.briefs[i] for i in summit.agenda if i in self.briefs]
         concerned = self.concerned_actors(summit)
-        return rows, [a for a in self.actors if a.id in concerned]
+        rank = self._actor_rank
+        return rows, [self.actors[rank[i]] for i in sorted(concerned & rank.keys(), key=rank.__getitem__)]
 
     def concerned_actors(self, summit: Summit) -> set[str]:
         """The actors expected to state a position on a summit's agenda: its participants and every ally."""
