@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import click
+import jinja2
 
 from . import __version__
 from .corpus import Corpus, load_corpus
@@ -188,6 +189,10 @@ def render(config_file: Path, out: Path) -> None:
         count = render_out(corpus, render_pages(corpus, settings), settings, out)
     except RenderOutError as err:
         raise click.UsageError(str(err)) from None
+    except jinja2.TemplateError as err:
+        where = f"{getattr(err, 'filename', None) or getattr(err, 'name', None) or ''}:{getattr(err, 'lineno', '') or ''}"
+        click.echo(f"briefbook: template error in {where}: {err.message}; nothing was written", err=True)
+        sys.exit(1)
     click.echo(f"Wrote {count} generated pages and the hand-written docs to {out}")
 
 

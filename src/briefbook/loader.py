@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 from yaml import events as ev
@@ -26,6 +27,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
 MAX_NODES = 100_000
+MAX_BODY_CHARS = 200_000
+MAX_PARAGRAPH_CHARS = 10_000  # a paragraph, list or table without a blank line in it
 BRIEF_SUFFIX = ".md"
 SOURCES_SUFFIXES = (".yml", ".yaml")
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -122,7 +125,7 @@ def _scalar_value(event: ev.ScalarEvent, path: Path_, raw: RawFile, line: int, c
     return value
 
 
-def _build(events: list[ev.Event], raw: RawFile, line_offset: int) -> Any:
+def _build(events: Iterable[ev.Event], raw: RawFile, line_offset: int) -> Any:
     """Build plain values from parser events, recording positions and refusing hazards."""
     root: Any = None
     # each frame: [container, path, pending_key or None, key_location]
@@ -163,7 +166,12 @@ def _build(events: list[ev.Event], raw: RawFile, line_offset: int) -> Any:
         raw.values[child] = where(event)
         return child
 
+    documents = 0
     for event in events:
+        if isinstance(event, ev.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _YamlProblem(line_offset, 1, "", "the front matter holds more than one YAML document")
         if isinstance(event, (ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentStartEvent, ev.DocumentEndEvent)):
             continue
         line, col = where(event)
@@ -255,11 +263,8 @@ def parse_yaml(front: str, raw: RawFile, first_line: int) -> list[Diagnostic]:
     if problems:
         return problems
     try:
-        events = list(yaml.parse(front, Loader=_YamlLoader))
-        documents = sum(isinstance(e, ev.DocumentStartEvent) for e in events)
-        if documents > 1:
-            raise _YamlProblem(first_line, 1, "", "the front matter holds more than one YAML document")
-        data = _build(events, raw, first_line)
+        # parsed lazily: the events of a 1 MB list would take hundreds of MB at once
+        data = _build(yaml.parse(front, Loader=_YamlLoader), raw, first_line)
     except _YamlProblem as p:
         return [Diagnostic(raw.display, p.line, p.column, p.field, p.message, p.hint)]
     except yaml.MarkedYAMLError as err:
@@ -279,6 +284,23 @@ def parse_yaml(front: str, raw: RawFile, first_line: int) -> list[Diagnostic]:
     return []
 
 
+def check_body(raw: RawFile) -> list[Diagnostic]:
+    """Bound the body: Markdown's cost grows faster than the length of a paragraph."""
+    if len(raw.body) > MAX_BODY_CHARS:
+        return [Diagnostic(raw.display, raw.body_line, 1, "body", f"the body is {len(raw.body):,} characters, over the limit of {MAX_BODY_CHARS:,}",
+                           "split the brief, or move long material to a linked source")]
+    start, length = raw.body_line, 0
+    for number, line in enumerate(raw.body.split("\n"), start=raw.body_line):
+        if not line.strip():
+            start, length = number + 1, 0
+            continue
+        length += len(line) + 1
+        if length > MAX_PARAGRAPH_CHARS:
+            return [Diagnostic(raw.display, start, 1, "body", f"the paragraph starting on this line is over {MAX_PARAGRAPH_CHARS:,} characters long",
+                               "break it into shorter paragraphs with blank lines")]
+    return []
+
+
 def check_file_name(path: Path, display: str) -> Diagnostic | None:
     stem = path.stem
     if not ID_RE.match(stem) or len(stem) > 80:
@@ -293,9 +315,13 @@ def check_file_name(path: Path, display: str) -> Diagnostic | None:
 def load_file(path: Path, display: str) -> tuple[RawFile | None, list[Diagnostic]]:
     """Read one brief (`.md`) or shared sources file (`.yml`)."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:  # refuse before reading, so a huge file costs nothing
-            return None, [_too_large(display, path.stat().st_size)]
-        data = path.read_bytes()
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
+            return None, [Diagnostic(display, 1, 1, "", "not a regular file", "briefs must be plain files")]
+        if status.st_size > MAX_FILE_BYTES:  # refuse before reading, so a huge file costs nothing
+            return None, [_too_large(display, status.st_size)]
+        with path.open("rb") as handle:  # never more than the limit, even if the file grows meanwhile
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         return None, [Diagnostic(display, 1, 1, "", f"cannot read the file: {err.strerror}")]
     text, problems = _decode(data, display)
@@ -312,7 +338,7 @@ def load_file(path: Path, display: str) -> tuple[RawFile | None, list[Diagnostic
         return None, [split] + ([name_problem] if name_problem else [])
     front, raw.body, raw.body_line = split
     raw.front, raw.front_line = front, 2
-    problems = parse_yaml(front, raw, 2)
+    problems = parse_yaml(front, raw, 2) + check_body(raw)
     if name_problem:
         problems.append(name_problem)
     return (None if problems else raw), problems
@@ -352,6 +378,10 @@ def discover(root: Path, paths: list[Path], display_root: Path) -> tuple[list[tu
             problems.append(Diagnostic(display(start), 1, 1, "", "no such file or folder"))
             continue
         for folder, dirs, files in os.walk(start):
+            for d in dirs:
+                if Path(folder, d).is_symlink() and not d.startswith((".", "_")):
+                    problems.append(Diagnostic(display(Path(folder, d)), 1, 1, "", "the folder is a symbolic link; it was not read",
+                                               "briefs must be real files in real folders inside the briefs folder"))
             dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and not Path(folder, d).is_symlink())
             for name in sorted(files):
                 consider(Path(folder, name))

@@ -7,6 +7,7 @@ event-handler attribute reaches the HTML, and table headers carry their scope.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 
@@ -21,7 +22,13 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 
 def is_safe_url(url: str) -> bool:
     """Relative URLs and http, https and mailto links; nothing a browser would run or inline."""
-    match = _SCHEME.match(_CONTROL.sub("", url))
+    # The serializer keeps character references (`jav&#x61;script:`) and the browser decodes them.
+    decoded = url
+    for _ in range(3):
+        url, decoded = decoded, html.unescape(decoded)
+        if decoded == url:
+            break
+    match = _SCHEME.match(_CONTROL.sub("", decoded))
     return match is None or match.group(1).lower() in SAFE_SCHEMES
 
 

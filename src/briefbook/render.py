@@ -79,6 +79,7 @@ _AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
 
 def safe_body(body: str, allow_raw_html: bool) -> str:
     """The body as Markdown; raw HTML and attribute lists are shown as text unless the site allows them."""
+    body = _bounded_brackets(body)
     if allow_raw_html:
         return body
     out, in_fence = [], False
@@ -92,6 +93,69 @@ def safe_body(body: str, allow_raw_html: bool) -> str:
             continue
         out.append(_escape_outside_code(line))
     return "\n".join(out)
+
+
+# Python-Markdown scans from each `[` and each `](` to its match, or to the end of the block when
+# there is none: a body of unmatched or deeply nested brackets takes hours to build. Brackets that
+# cannot close within their paragraph, or nest deeper than any real link does, are escaped; they
+# show exactly as before, and the cost stays linear.
+MAX_BRACKET_DEPTH = 3
+
+
+def _bounded_brackets(body: str) -> str:
+    lines = body.split("\n")
+    escaped: dict[int, list[int]] = {}
+    squares: list[tuple[int, int]] = []  # open `[`
+    parens: list[tuple[int, int, bool]] = []  # open `(`, and whether it follows `]` (a link target)
+
+    def end_paragraph() -> None:
+        for n, i in squares + [(n, i) for n, i, link in parens if link]:
+            escaped.setdefault(n, []).append(i)
+        squares.clear()
+        parens.clear()
+
+    in_fence = False
+    for n, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            end_paragraph()
+            continue
+        if in_fence:
+            continue
+        if not line.strip():
+            end_paragraph()
+            continue
+        code = {m.start(): m.end() for m in _INLINE_CODE.finditer(line)}
+        i = 0
+        while i < len(line):
+            if i in code:
+                i = code[i]
+                continue
+            c = line[i]
+            if c == "\\":
+                i += 2
+                continue
+            if c == "[":
+                if len(squares) >= MAX_BRACKET_DEPTH:
+                    escaped.setdefault(n, []).append(i)
+                else:
+                    squares.append((n, i))
+            elif c == "]" and squares:
+                squares.pop()
+            elif c == "(":
+                link = i > 0 and line[i - 1] == "]"
+                if link and sum(p[2] for p in parens) >= MAX_BRACKET_DEPTH:
+                    escaped.setdefault(n, []).append(i)
+                else:
+                    parens.append((n, i, link))
+            elif c == ")" and parens:
+                parens.pop()
+            i += 1
+    end_paragraph()
+    for n, columns in escaped.items():
+        cuts = [0, *sorted(columns), len(lines[n])]
+        lines[n] = "\\".join(lines[n][a:b] for a, b in zip(cuts, cuts[1:]))
+    return "\n".join(lines)
 
 
 def _escape_outside_code(line: str) -> str:

@@ -65,6 +65,10 @@ def render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: 
     Refuses a non-empty folder that an earlier `render --out` did not create.
     """
     out = out.absolute()
+    for name in ("briefs_dir", "docs_dir", "templates_dir"):
+        folder = settings.path(name)
+        if out.resolve() == folder or folder in out.resolve().parents:
+            raise RenderOutError(f"{out} is inside the project's {name.removesuffix('_dir')} folder; choose a folder of its own")
     if out.exists() and any(out.iterdir()) and not (out / OWNER_MARK).is_file():
         raise RenderOutError(f"{out} is not empty and was not written by briefbook; choose an empty folder")
     project = settings.project_dir.resolve()
@@ -80,13 +84,17 @@ def render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: 
 
     staging = out.with_name(f".{out.name}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(docs_src, staging / "docs", symlinks=False)
-    for page in pages.values():
-        target = staging / "docs" / page.path
-        if target.exists():
-            raise RenderOutError(f"{docs_src / page.path} clashes with a page briefbook generates; rename or remove it")
-        write_atomic(target, page.markdown)
-    write_atomic(staging / "mkdocs.yml", yaml.dump(config, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True))
-    (staging / OWNER_MARK).write_text("This folder is written by `briefbook render --out`; its content is replaced on each run.\n")
+    try:  # the previous output stays whole until the new one is complete
+        shutil.copytree(docs_src, staging / "docs", symlinks=False)
+        for page in pages.values():
+            target = staging / "docs" / page.path
+            if target.exists():
+                raise RenderOutError(f"{docs_src / page.path} clashes with a page briefbook generates; rename or remove it")
+            write_atomic(target, page.markdown)
+        write_atomic(staging / "mkdocs.yml", yaml.dump(config, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True))
+        write_atomic(staging / OWNER_MARK, "This folder is written by `briefbook render --out`; its content is replaced on each run.\n")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     replace_folder(staging, out)
     return len(pages)

@@ -79,7 +79,10 @@ def read_settings(config_file: Path, **overrides: Any) -> Settings:
     if unknown:
         raise SettingsError(f"{config_file}: unknown briefbook setting(s): {', '.join(sorted(unknown))}")
     options.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings(project_dir=config_file.parent.absolute(), **options)
+    settings = Settings(project_dir=config_file.parent.absolute(), **options)
+    for name in ("briefs_dir", "templates_dir", "docs_dir", "cache_dir"):
+        settings.path(name)  # refuse a folder outside the project now, not halfway through a run
+    return settings
 
 
 def read_site_dir(config_file: Path) -> str:

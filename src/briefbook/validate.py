@@ -187,6 +187,8 @@ def _explain(raw: RawFile, model: type[BaseModel], loc: Path_, kind: str, value:
     if kind == "value_error":
         return msg.removeprefix("Value error, "), ""
     shown = value if isinstance(value, (str, int, float, bool)) else type(value).__name__
+    if isinstance(shown, str) and len(shown) > 80:  # a 900 KB value would flood the report
+        shown = f"{shown[:60]}… ({len(shown):,} characters)"
     return f"{msg[0].lower()}{msg[1:]} (got {shown!r})" if shown is not None else msg, ""
 
 
