@@ -27,8 +27,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
 MAX_NODES = 100_000
-MAX_BODY_CHARS = 200_000
-MAX_PARAGRAPH_CHARS = 10_000  # a paragraph, list or table without a blank line in it
+MAX_BODY_CHARS = 60_000
+MAX_PARAGRAPH_CHARS = 6_000  # a paragraph, list or table without a blank line in it
 BRIEF_SUFFIX = ".md"
 SOURCES_SUFFIXES = (".yml", ".yaml")
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
