@@ -64,8 +64,14 @@ def meta_value(value: Any) -> Markup:
     """A page-metadata value as JSON (valid YAML), HTML-escaped: MkDocs themes insert titles,
     descriptions and tags into the page without escaping them."""
     if isinstance(value, (list, tuple)):
-        return Markup(json.dumps([html.escape(_WHITESPACE.sub(" ", str(v)).strip()) for v in value], ensure_ascii=False))
-    return Markup(json.dumps(html.escape(_WHITESPACE.sub(" ", str(value)).strip()), ensure_ascii=False))
+        dumped = json.dumps([html.escape(_WHITESPACE.sub(" ", str(v)).strip()) for v in value], ensure_ascii=False)
+    else:
+        dumped = json.dumps(html.escape(_WHITESPACE.sub(" ", str(value)).strip()), ensure_ascii=False)
+    # JSON leaves these as they are, but YAML refuses them unescaped, and the page would not build
+    return Markup(_YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))
+
+
+_YAML_UNPRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def url_value(url: str) -> Markup:
