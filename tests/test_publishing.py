@@ -108,15 +108,16 @@ def test_workflow_grants_least_privilege(workflow: dict) -> None:
 def test_workflow_checks_builds_tests_and_dates_the_build_by_its_commit(workflow: dict) -> None:
     build = workflow["jobs"]["build"]
     runs = [step.get("run", "") for step in build["steps"]]
-    script = "\n".join(runs)
-    assert "git log -1 --format=%ct" in script and "SOURCE_DATE_EPOCH" in script
+    commit_time = next(step for step in build["steps"] if "git log -1 --format=%ct" in step.get("run", ""))
+    site_build = next(step for step in build["steps"] if "briefbook build" in step.get("run", ""))
+    assert site_build["env"]["SOURCE_DATE_EPOCH"] == f"${{{{ steps.{commit_time['id']}.outputs.time }}}}"
+    assert {"SITE_REPO_URL", "SITE_EDIT_URI", "SITE_URL"} <= set(site_build["env"])
+    assert "${{ github.repository }}" in site_build["env"]["SITE_REPO_URL"]
     order = [
         next(i for i, run in enumerate(runs) if needle in run)
         for needle in ("npm ci", "briefbook check --format github", "briefbook build", "-m pytest")
     ]
     assert order == sorted(order), "install, check, build, test: in this order"
-    assert {"SITE_REPO_URL", "SITE_EDIT_URI", "SITE_URL"} <= set(build["env"])
-    assert "${{ github.repository }}" in build["env"]["SITE_REPO_URL"]
     uploads = [step for step in build["steps"] if step.get("uses", "").startswith("actions/upload-")]
     assert all(step["with"]["path"].rstrip("/") == "site" for step in uploads) and len(uploads) == 2
 
