@@ -20,6 +20,7 @@ from .corpus import Corpus, load_corpus
 from .diagnostics import Diagnostic, format_text
 from .navigation import navigation
 from .render import ERROR_PAGE, Page, error_banner, error_page, render_pages
+from .search import SearchIndexError, build_search_index
 from .settings import Settings
 from .writer import sync_pages, write_atomic
 
@@ -180,7 +181,13 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
             return markdown
         return error_banner(self.errors, page.file.src_uri, "admonition" in config.markdown_extensions) + markdown
 
+    @event_priority(-50)  # index the HTML as the other plugins leave it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            count = build_search_index(Path(config.site_dir))
+        except SearchIndexError as err:
+            raise PluginError(f"briefbook: {err}") from None
+        log.debug("Pagefind indexed %d pages", count)
         # recorded only once the build is through: after a failed one, the next rebuilds every page
         write_atomic(self._state_file(config), json.dumps({"signature": self.site_signature, "outputs": self.outputs}))
 

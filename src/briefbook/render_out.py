@@ -86,6 +86,12 @@ def render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: 
     shutil.rmtree(staging, ignore_errors=True)
     try:  # the previous output stays whole until the new one is complete
         shutil.copytree(docs_src, staging / "docs", symlinks=False)
+        theme = config.get("theme")
+        custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+        if isinstance(custom_dir, str) and not Path(custom_dir).is_absolute() and ".." not in Path(custom_dir).parts:
+            # the theme overrides (the search box, see overrides/) travel with the pages
+            if (settings.project_dir / custom_dir).is_dir():
+                shutil.copytree(settings.project_dir / custom_dir, staging / custom_dir, symlinks=False)
         for page in pages.values():
             target = staging / "docs" / page.path
             if target.exists():

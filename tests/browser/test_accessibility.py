@@ -1,0 +1,43 @@
+"""axe-core finds no serious or critical accessibility violation on the site's main kinds of page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+pytestmark = pytest.mark.browser
+
+
+def axe_problems(page) -> list[str]:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci` in the repository")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {[node['target'] for node in v['nodes']][:5]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("path", ["", "summits/hanoi-2019/", "actors/japan/", "issues/abductions/", "views/matrix/"])
+def test_page_has_no_serious_violation(page, site_url, path):
+    page.goto(site_url + path)
+    assert axe_problems(page) == []
+
+
+def test_search_box_with_results_and_facets_has_no_serious_violation(page, site_url):
+    page.goto(site_url)
+    page.locator("[data-bb-search-query]").click()
+    page.keyboard.type("Yongbyon")
+    page.wait_for_selector("[data-bb-search-results][data-query=Yongbyon] li", state="attached")
+    assert axe_problems(page) == []
+
+
+def test_dark_scheme_has_no_serious_violation(page, site_url):
+    page.emulate_media(color_scheme="dark")
+    page.goto(site_url + "actors/japan/")
+    page.evaluate("() => { const body = document.body; body.setAttribute('data-md-color-scheme', 'slate'); }")
+    assert axe_problems(page) == []
