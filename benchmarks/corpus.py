@@ -3,7 +3,7 @@
     python benchmarks/corpus.py N [--seed S] --out DIR
 
 The project has an mkdocs.yml shaped like the repository's, docs/ (home, methodology,
-stylesheet) and briefs/ with a shared sources file. It passes `briefbook check --strict`
+stylesheet) and briefs/ with shared sources files (one per 50 theatres). It passes `briefbook check --strict`
 (with SOURCE_DATE_EPOCH at or after REFERENCE_EPOCH; `max_age_days` is ten years).
 
 Shape, per "theatre" of 20 briefs (a region with its own actors, issues and sources):
@@ -219,7 +219,7 @@ class Writer:
         briefs = out / "briefs"
         for folder in ("summits", "actors", "issues", "sources"):
             (briefs / folder).mkdir(parents=True, exist_ok=True)
-        self.write_sources(briefs / "sources" / "shared.yml")
+        self.write_sources(briefs / "sources")
         for iid, title, t in self.issues:
             related = rng_sample(self.rng, [i for i in self.theatre_issues[t] if i != iid], 2)
             if t != -1:
@@ -259,10 +259,17 @@ class Writer:
         text = f"---\nkind: {kind}\n" + "\n".join(lines) + f"\n---\n{self.body(theatre, sources)}"
         path.write_text(text, encoding="utf-8")
 
-    def write_sources(self, path: Path) -> None:
+    def write_sources(self, folder: Path) -> None:
+        """The shared sources, one file per 50 theatres: a file stays well under the loader's 1 MB limit."""
         rng = self.rng
         ids = self.global_sources + [s for t in sorted(self.theatre_sources) for s in self.theatre_sources[t]]
         self.n_sources = len(ids)
+        per_file = 50 * 12
+        for k in range(0, len(ids), per_file):
+            self.write_source_file(folder / f"shared-{k // per_file + 1}.yml", ids[k:k + per_file])
+
+    def write_source_file(self, path: Path, ids: list[str]) -> None:
+        rng = self.rng
         lines = ["sources:"]
         for sid in ids:
             lines += [f"  - id: {sid}", f"    title: {q(rng.choice(VERBS).capitalize() + ' ' + rng.choice(NOUNS) + ', ' + rng.choice(CLAUSES))}",
