@@ -8,7 +8,6 @@ in a temporary folder, then times, best of R runs:
 
 - floor: read every file and parse its front matter with yaml.load(..., CSafeLoader), nothing else;
 - load_corpus: briefbook's load, validate and link, in this process (as the plugin runs it);
-- load_corpus, one process: the same with the process pool turned off;
 - CLI: `briefbook check` in a subprocess (interpreter start-up and imports included).
 
 `--profile` prints the cProfile top functions of a one-process load_corpus.
@@ -32,7 +31,6 @@ from pathlib import Path
 
 import yaml
 
-from briefbook import corpus as corpus_module
 from briefbook.corpus import load_corpus
 from briefbook.settings import read_settings
 
@@ -169,7 +167,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept (default 3)")
     parser.add_argument("--keep", type=Path, help="generate into this (new) folder and keep it")
-    parser.add_argument("--profile", action="store_true", help="print where a one-process load_corpus spends its time")
+    parser.add_argument("--profile", action="store_true", help="print where load_corpus spends its time")
     args = parser.parse_args()
     os.environ["SOURCE_DATE_EPOCH"] = TODAY_EPOCH
 
@@ -191,15 +189,9 @@ def main() -> None:
             sys.exit(1)
         assert len(result.corpus.briefs) == args.n  # type: ignore[union-attr]
 
-        threshold = corpus_module.PARALLEL_THRESHOLD
-        corpus_module.PARALLEL_THRESHOLD = sys.maxsize
-        try:
-            t_serial, _ = best_of(args.repeat, lambda: load_corpus(settings))
-            if args.profile:
-                profiler = cProfile.Profile()
-                profiler.runcall(load_corpus, settings)
-        finally:
-            corpus_module.PARALLEL_THRESHOLD = threshold
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.runcall(load_corpus, settings)
 
         exe = shutil.which("briefbook") or str(Path(sys.executable).with_name("briefbook"))
 
@@ -216,7 +208,6 @@ def main() -> None:
 
         print(row("floor (read + CSafeLoader)", t_floor))
         print(row("load_corpus (in-process)", t_load))
-        print(row("load_corpus (one process)", t_serial))
         print(row("briefbook check (CLI)", t_cli))
         print(f"ratio check/floor: {t_cli / t_floor:.2f}× (CLI), {t_load / t_floor:.2f}× (in-process); target ≤ 2×")
 
@@ -224,7 +215,7 @@ def main() -> None:
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
             stats.sort_stats("tottime").print_stats(25)
-            print("\nwhere a one-process load_corpus spends its time (cProfile, by own time):")
+            print("\nwhere load_corpus spends its time (cProfile, by own time):")
             print(out.getvalue())
     finally:
         if args.keep is None:

@@ -309,9 +309,6 @@ def _load_one(item: tuple[Path, str]) -> tuple[BriefFile | SourcesFile | None, l
     return typed, problems + more
 
 
-PARALLEL_THRESHOLD = 2_000
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Loading allocates millions of objects and frees almost none, so the cyclic collector would
@@ -341,12 +338,10 @@ def _load_corpus(settings: Settings, paths: list[Path] | None, strict: bool | No
         display_of = {p.resolve(): d for p, d in found}
         shown = {display_of.get(p.resolve(), d) for p, d in selected}
         found += [(p, d) for p, d in selected if p.resolve() not in display_of]
-    if len(found) >= PARALLEL_THRESHOLD:
-        results = _load_parallel(found)
-    else:
-        results = map(_load_one, found)
     files = []
-    for typed, more in results:
+    # One process: on two cores a process pool was slower, as sending the validated
+    # briefs back to the parent costs what the second core saves (benchmarks/README.md).
+    for typed, more in map(_load_one, found):
         problems += more
         if typed is not None:
             files.append(typed)
@@ -359,13 +354,3 @@ def _load_corpus(settings: Settings, paths: list[Path] | None, strict: bool | No
         problems = [d.as_error() for d in problems]
     return LoadResult(corpus, sort_diagnostics(problems))
 
-
-def _load_parallel(found: list[tuple[Path, str]]) -> list:
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2:
-        return list(map(_load_one, found))
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_load_one, found, chunksize=max(1, len(found) // (workers * 4))))

@@ -12,7 +12,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from yaml import events as ev
@@ -40,6 +40,8 @@ Location = tuple[int, int]
 _STR_TAG = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
+# a plain scalar can be read as something other than text only if it starts with one of these
+_IMPLICIT_FIRST_CHARACTERS = frozenset(c for c in _resolver.yaml_implicit_resolvers if c is not None)
 _CONSTRUCT = {
     "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
     "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
@@ -109,7 +111,7 @@ def _scalar_value(event: ev.ScalarEvent, path: Path_, raw: RawFile, line: int, c
     if tag not in (None, "!") and tag != _STR_TAG:
         raise _YamlProblem(line, col, _dotted(path), f"YAML tag `{tag}` is not allowed", "remove the tag; write plain text, a number or a date")
     plain = tag is None and event.implicit[0]
-    if not plain:
+    if not plain or event.value[:1] not in _IMPLICIT_FIRST_CHARACTERS:
         return event.value
     resolved = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
     construct = _CONSTRUCT.get(resolved)
@@ -125,82 +127,85 @@ def _scalar_value(event: ev.ScalarEvent, path: Path_, raw: RawFile, line: int, c
     return value
 
 
-def _build(events: Iterable[ev.Event], raw: RawFile, line_offset: int) -> Any:
-    """Build plain values from parser events, recording positions and refusing hazards."""
+def _build(front: str, raw: RawFile, line_offset: int) -> Any:
+    """Build plain values from parser events, recording positions and refusing hazards.
+
+    Events are pulled one at a time (a 1 MB list would take hundreds of MB as a list of
+    events), and this loop is the loader's hot path: it is written flat on purpose.
+    """
+    values, keys = raw.values, raw.keys
     root: Any = None
-    # each frame: [container, path, pending_key or None, key_location]
-    stack: list[list[Any]] = []
-    nodes = 0
+    stack: list[list[Any]] = []  # frames: [container, path, key awaiting its value or None, is a mapping]
+    nodes = documents = 0
+    parser = _YamlLoader(front)
+    get_event = parser.get_event
+    try:
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is _SCALAR or kind is _MAPPING_START or kind is _SEQUENCE_START:
+                mark = event.start_mark
+                line, col = mark.line + line_offset, mark.column + 1
+                if event.anchor is not None:
+                    raise _YamlProblem(line, col, "", _ANCHOR_MESSAGE, _ANCHOR_HINT)
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise _YamlProblem(line, col, "", f"the front matter has more than {MAX_NODES} values", "split the brief")
+                if stack:
+                    frame = stack[-1]
+                    container, path, key, is_mapping = frame
+                    if is_mapping and key is None:  # this event is a key
+                        if kind is not _SCALAR:
+                            raise _YamlProblem(line, col, _dotted(path), "mapping keys must be plain text")
+                        key = event.value
+                        if key in container:
+                            first = keys[path + (key,)]
+                            raise _YamlProblem(line, col, _dotted(path + (key,)), f"duplicate key `{key}` (first given on line {first[0]})",
+                                               "YAML would silently keep only the last one; merge the two or rename one")
+                        frame[2] = key
+                        keys[path + (key,)] = (line, col)
+                        continue
+                    child = path + ((key,) if is_mapping else (len(container),))
+                else:
+                    frame, child = None, ()
+                if kind is _SCALAR:
+                    value = _scalar_value(event, child, raw, line, col)
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        raise _YamlProblem(line, col, _dotted(child[:-1]), f"the front matter is nested more than {MAX_DEPTH} levels deep")
+                    if event.tag not in (None, "!"):
+                        raise _YamlProblem(line, col, _dotted(child), f"YAML tag `{event.tag}` is not allowed", "remove the tag")
+                    value = {} if kind is _MAPPING_START else []
+                if frame is None:
+                    root = value
+                elif frame[3]:
+                    frame[0][frame[2]] = value
+                    frame[2] = None
+                else:
+                    frame[0].append(value)
+                values[child] = (line, col)
+                if kind is not _SCALAR:
+                    stack.append([value, child, None, kind is _MAPPING_START])
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                stack.pop()
+            elif kind is _ALIAS:
+                mark = event.start_mark
+                raise _YamlProblem(mark.line + line_offset, mark.column + 1, "", _ANCHOR_MESSAGE, _ANCHOR_HINT)
+            elif kind is ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _YamlProblem(line_offset, 1, "", "the front matter holds more than one YAML document")
+            elif kind is ev.StreamEndEvent or event is None:
+                return root
+    finally:
+        parser.dispose()
 
-    def where(event: ev.Event) -> tuple[int, int]:
-        return event.start_mark.line + line_offset, event.start_mark.column + 1
 
-    def attach(value: Any, event: ev.Event) -> Path_ | None:
-        """Put a value into the current container; return its path, or None if it was a key."""
-        nonlocal root
-        if not stack:
-            root = value
-            raw.values[()] = where(event)
-            return ()
-        frame = stack[-1]
-        container, path = frame[0], frame[1]
-        if isinstance(container, list):
-            child = path + (len(container),)
-            container.append(value)
-            raw.values[child] = where(event)
-            return child
-        if frame[2] is None:  # this scalar is a key
-            line, col = where(event)
-            if not isinstance(value, str):
-                raise _YamlProblem(line, col, _dotted(path), "mapping keys must be plain text")
-            if value in container:
-                first = raw.keys[path + (value,)]
-                raise _YamlProblem(line, col, _dotted(path + (value,)), f"duplicate key `{value}` (first given on line {first[0]})",
-                                   "YAML would silently keep only the last one; merge the two or rename one")
-            frame[2] = value
-            raw.keys[path + (value,)] = (line, col)
-            return None
-        child = path + (frame[2],)
-        container[frame[2]] = value
-        frame[2] = None
-        raw.values[child] = where(event)
-        return child
-
-    documents = 0
-    for event in events:
-        if isinstance(event, ev.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise _YamlProblem(line_offset, 1, "", "the front matter holds more than one YAML document")
-        if isinstance(event, (ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentStartEvent, ev.DocumentEndEvent)):
-            continue
-        line, col = where(event)
-        if isinstance(event, ev.AliasEvent) or getattr(event, "anchor", None):
-            raise _YamlProblem(line, col, "", "YAML anchors and aliases (`&name`, `*name`) are not allowed",
-                               "write the value out in full; aliases hide what a field holds")
-        nodes += 1
-        if nodes > MAX_NODES:
-            raise _YamlProblem(line, col, "", f"the front matter has more than {MAX_NODES} values", "split the brief")
-        if isinstance(event, ev.ScalarEvent):
-            is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
-            if is_key:
-                attach(event.value, event)
-                continue
-            target_path = _pending_path(stack)
-            attach(_scalar_value(event, target_path, raw, line, col), event)
-        elif isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
-            if bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                raise _YamlProblem(line, col, _dotted(stack[-1][1]), "mapping keys must be plain text")
-            if len(stack) >= MAX_DEPTH:
-                raise _YamlProblem(line, col, _dotted(stack[-1][1]), f"the front matter is nested more than {MAX_DEPTH} levels deep")
-            if event.tag not in (None, "!"):
-                raise _YamlProblem(line, col, _dotted(_pending_path(stack)), f"YAML tag `{event.tag}` is not allowed", "remove the tag")
-            container: Any = {} if isinstance(event, ev.MappingStartEvent) else []
-            path = attach(container, event)
-            stack.append([container, path, None])
-        elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
-            stack.pop()
-    return root
+_SCALAR, _ALIAS = ev.ScalarEvent, ev.AliasEvent
+_MAPPING_START, _MAPPING_END = ev.MappingStartEvent, ev.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = ev.SequenceStartEvent, ev.SequenceEndEvent
+_ANCHOR_MESSAGE = "YAML anchors and aliases (`&name`, `*name`) are not allowed"
+_ANCHOR_HINT = "write the value out in full; aliases hide what a field holds"
 
 
 def _pending_path(stack: list[list[Any]]) -> Path_:
@@ -255,7 +260,7 @@ def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Diagno
 def parse_yaml(front: str, raw: RawFile, first_line: int) -> list[Diagnostic]:
     """Fill raw.data from YAML text that starts on file line `first_line`."""
     problems = []
-    for number, line in enumerate(front.split("\n"), start=first_line):
+    for number, line in enumerate(front.split("\n") if "\t" in front else (), start=first_line):
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
             problems.append(Diagnostic(raw.display, number, len(line) - len(stripped) + 1, "",
@@ -263,8 +268,7 @@ def parse_yaml(front: str, raw: RawFile, first_line: int) -> list[Diagnostic]:
     if problems:
         return problems
     try:
-        # parsed lazily: the events of a 1 MB list would take hundreds of MB at once
-        data = _build(yaml.parse(front, Loader=_YamlLoader), raw, first_line)
+        data = _build(front, raw, first_line)
     except _YamlProblem as p:
         return [Diagnostic(raw.display, p.line, p.column, p.field, p.message, p.hint)]
     except yaml.MarkedYAMLError as err:
