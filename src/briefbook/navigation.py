@@ -1,6 +1,6 @@
 """The site's navigation: the hand-written pages plus the generated sections.
 
-Sections are nested so that none lists more than `section_size` entries: with
+Sections are nested so that none lists more than `nav_section_size` entries (a setting): with
 Material's navigation.prune, every page then renders only its own branch, which
 keeps the build linear in the number of briefs.
 """
@@ -62,7 +62,7 @@ def _section(corpus: Corpus, section: str, size: int) -> list[NavItem]:
     return [index, *[{title: path} for path, title in VIEW_TITLES.items()]]
 
 
-def navigation(user_nav: list[NavItem] | None, docs_pages: list[str], corpus: Corpus, size: int = 50) -> list[NavItem]:
+def navigation(user_nav: list[NavItem] | None, docs_pages: list[str], corpus: Corpus, size: int) -> list[NavItem]:
     """Expand each `Title: <section>/index.md` entry of the user's nav into its section; append missing ones."""
     sections = {f"{name}/index.md": name for name in [*SECTIONS.values(), "views"]}
     if user_nav is None:

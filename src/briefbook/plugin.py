@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, format_text
 from .navigation import navigation
 from .render import ERROR_PAGE, Page, error_banner, error_page, render_pages
 from .search import SearchIndexError, build_search_index
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .writer import sync_pages, write_atomic
 
 log = logging.getLogger("mkdocs.plugins.briefbook")
@@ -42,6 +42,7 @@ class BriefbookConfig(base.Config):
     max_age_days = c.Type(int, default=365)
     allow_raw_html = c.Type(bool, default=False)
     strict = c.Type(bool, default=False)
+    nav_section_size = c.Type(int, default=25)
 
 
 class BriefbookPlugin(BasePlugin[BriefbookConfig]):
@@ -67,9 +68,12 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         # absolute, as in read_settings: `-f mkdocs.yml` gives a bare name, and brief paths shown
         # relative to "" fell back to absolute ones in diagnostics, edit links and briefs.json
         project_dir = Path(config.config_file_path).parent.absolute()
-        self.settings = settings = Settings(
-            project_dir=project_dir, docs_dir=os.path.relpath(config.docs_dir, project_dir), **dict(self.config)
-        )
+        try:
+            self.settings = settings = Settings(
+                project_dir=project_dir, docs_dir=os.path.relpath(config.docs_dir, project_dir), **dict(self.config)
+            )
+        except SettingsError as err:
+            raise PluginError(f"briefbook: {err}") from None
         # under `mkdocs build --strict` a warning fails the build: fail before MkDocs cleans site/
         result = load_corpus(settings, strict=bool(config.strict) or settings.strict)
         for d in result.diagnostics:
@@ -83,7 +87,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
             self.last_good, self.last_good_corpus = self.pages, result.corpus
         if self.last_good_corpus is not None:
             docs_pages = sorted(str(p.relative_to(config.docs_dir)) for p in Path(config.docs_dir).rglob("*.md"))
-            config.nav = navigation(config.nav, docs_pages, self.last_good_corpus)
+            config.nav = navigation(config.nav, docs_pages, self.last_good_corpus, settings.nav_section_size)
             self.site_signature = self._signature(config)
         if "briefbook.markdown_ext" not in config.markdown_extensions:
             config.markdown_extensions.append("briefbook.markdown_ext")

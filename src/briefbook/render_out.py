@@ -78,7 +78,7 @@ def render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: 
     config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader) if config_path.is_file() else {}
     docs_src = settings.path("docs_dir")
     docs_pages = sorted(str(p.relative_to(docs_src)) for p in docs_src.rglob("*.md"))
-    config["nav"] = navigation(config.get("nav"), docs_pages, corpus)
+    config["nav"] = navigation(config.get("nav"), docs_pages, corpus, settings.nav_section_size)
     config["docs_dir"] = "docs"
     config["plugins"] = [p for p in config.get("plugins") or [] if p != "briefbook" and not (isinstance(p, dict) and "briefbook" in p)]
 

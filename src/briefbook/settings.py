@@ -24,6 +24,13 @@ class Settings:
     max_age_days: int = DEFAULT_MAX_AGE_DAYS
     allow_raw_html: bool = False
     strict: bool = False
+    nav_section_size: int = 25
+
+    def __post_init__(self) -> None:
+        for name in ("briefs_dir", "templates_dir", "docs_dir", "cache_dir"):
+            self.path(name)  # refuse a folder outside the project now, not halfway through a run
+        if self.nav_section_size < 2:
+            raise SettingsError("`nav_section_size` must be at least 2")
 
     def path(self, name: str) -> Path:
         """A project folder; settings may not point outside the project."""
@@ -79,10 +86,7 @@ def read_settings(config_file: Path, **overrides: Any) -> Settings:
     if unknown:
         raise SettingsError(f"{config_file}: unknown briefbook setting(s): {', '.join(sorted(unknown))}")
     options.update({k: v for k, v in overrides.items() if v is not None})
-    settings = Settings(project_dir=config_file.parent.absolute(), **options)
-    for name in ("briefs_dir", "templates_dir", "docs_dir", "cache_dir"):
-        settings.path(name)  # refuse a folder outside the project now, not halfway through a run
-    return settings
+    return Settings(project_dir=config_file.parent.absolute(), **options)
 
 
 def read_site_dir(config_file: Path) -> str:
