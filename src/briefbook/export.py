@@ -29,4 +29,5 @@ def export_data(corpus: Corpus) -> dict[str, Any]:
 
 
 def export_json(corpus: Corpus) -> str:
-    return json.dumps(export_data(corpus), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    # compact, so that the C encoder does the work: briefs.json of 10,000 briefs took seconds indented
+    return json.dumps(export_data(corpus), separators=(",", ":"), ensure_ascii=False, sort_keys=True) + "\n"

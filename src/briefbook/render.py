@@ -50,7 +50,12 @@ def markdown_text(value: Any) -> Markup:
     """Any value as literal text inside Markdown: no markup, links or HTML can come through."""
     if isinstance(value, Markup):
         return value
-    text = _WHITESPACE.sub(" ", str(value)).strip()
+    return _escaped_markdown(value if type(value) is str else str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # titles, stances and labels recur on many pages
+def _escaped_markdown(text: str) -> Markup:
+    text = _WHITESPACE.sub(" ", text).strip()
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
@@ -79,6 +84,7 @@ def url_value(url: str) -> Markup:
     return Markup(quote(url, safe=":/?#[]@!$&'*+,;=%~"))
 
 
+_BRACKET_OR_ESCAPE = re.compile(r"[\\\\\[\]()]")
 _INLINE_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
 
@@ -131,15 +137,17 @@ def _bounded_brackets(body: str) -> str:
         if not line.strip():
             end_paragraph()
             continue
-        code = {m.start(): m.end() for m in _INLINE_CODE.finditer(line)}
-        i = 0
-        while i < len(line):
-            if i in code:
-                i = code[i]
+        if not squares and not parens and "[" not in line and "(" not in line:
+            continue  # closers with nothing open change nothing
+        code = [(m.start(), m.end()) for m in _INLINE_CODE.finditer(line)] if "`" in line else []
+        skip_to = 0
+        for match in _BRACKET_OR_ESCAPE.finditer(line):
+            i = match.start()
+            if i < skip_to or any(start <= i < end for start, end in code):
                 continue
             c = line[i]
             if c == "\\":
-                i += 2
+                skip_to = i + 2
                 continue
             if c == "[":
                 if len(squares) >= MAX_BRACKET_DEPTH:
@@ -156,7 +164,6 @@ def _bounded_brackets(body: str) -> str:
                     parens.append((n, i, link))
             elif c == ")" and parens:
                 parens.pop()
-            i += 1
     end_paragraph()
     for n, columns in escaped.items():
         cuts = [0, *sorted(columns), len(lines[n])]
