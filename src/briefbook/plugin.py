@@ -25,6 +25,7 @@ from .settings import Settings, SettingsError
 from .writer import sync_pages, write_atomic
 
 log = logging.getLogger("mkdocs.plugins.briefbook")
+STATE_FILE = ".briefbook-state.json"
 TAGS_LISTING = "<!-- material/tags"
 
 
@@ -132,10 +133,9 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         return hashlib.sha256(data).hexdigest()
 
     def _state_file(self, config: MkDocsConfig) -> Path:
-        assert self.settings is not None
-        # relative to the project, so that a moved or copied project keeps its state
-        site = hashlib.sha256(os.path.relpath(config.site_dir, self.settings.project_dir).encode()).hexdigest()[:16]
-        return self.settings.cache / f"build-{site}.json"
+        # inside the site folder, so that the state travels with it: `briefbook build` builds
+        # into a staging folder and swaps it into place
+        return Path(config.site_dir) / STATE_FILE
 
     def _refresh_outputs(self, files: Files, config: MkDocsConfig) -> None:
         """Make `mkdocs build --dirty` (and `serve --dirty`) right beyond the pages whose Markdown changed.
