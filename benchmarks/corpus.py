@@ -261,7 +261,6 @@ class Writer:
 
     def write_sources(self, folder: Path) -> None:
         """The shared sources, one file per 50 theatres: a file stays well under the loader's 1 MB limit."""
-        rng = self.rng
         ids = self.global_sources + [s for t in sorted(self.theatre_sources) for s in self.theatre_sources[t]]
         self.n_sources = len(ids)
         per_file = 50 * 12

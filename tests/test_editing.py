@@ -7,18 +7,16 @@ import json
 import os
 import queue
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import jsonschema
 import pytest
+from serving import WAIT_SECONDS, free_port, http_get, wait_until
 import yaml
 
 from briefbook.cli import main
@@ -31,7 +29,6 @@ from briefbook.validate import validate_file
 from briefbook.writer import create_new
 
 REPO = Path(__file__).resolve().parents[1]
-WAIT_SECONDS = 30
 FOLDERS = {"summit": "summits", "actor": "actors", "issue": "issues"}
 
 
@@ -331,29 +328,10 @@ def test_check_watch_reports_each_save(project):
 # --- errors while previewing -----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as err:
-        return err.code, ""
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0, ""
 
 
-def _wait_until(condition, what: str, log: Path) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"waited {WAIT_SECONDS} s for {what}; server log:\n{log.read_text(encoding='utf-8', errors='replace')}")
 
 
 BANNER = "The briefs have 1 problem"
@@ -370,7 +348,7 @@ def test_serve_puts_a_banner_linking_to_the_error_page_on_every_page_until_the_f
           - admonition
         """)
     project.write("docs/index.md", "# Home\n\nA hand-written page.\n")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -380,25 +358,25 @@ def test_serve_puts_a_banner_linking_to_the_error_page_on_every_page_until_the_f
     # a hand-written page, the broken brief's last good page, another brief's page, a view
     pages = ["", "summits/hanoi-2019/", "issues/denuclearization/", "views/matrix/"]
     try:
-        _wait_until(lambda: _get(base + "actors/north-korea/")[0] == 200, "the first build", log)
-        assert all(BANNER not in _get(base + page)[1] for page in pages)
+        wait_until(lambda: http_get(base + "actors/north-korea/")[0] == 200, "the first build", log)
+        assert all(BANNER not in http_get(base + page)[1] for page in pages)
 
         brief = project.root / "briefs/summits/hanoi-2019.md"
         good = brief.read_text(encoding="utf-8")
         brief.write_text(good.replace("confidence: moderate", "confidence: moderat"), encoding="utf-8")
-        _wait_until(lambda: _get(base + "briefbook-errors/")[0] == 200, "the error page", log)
-        error_page = _get(base + "briefbook-errors/")[1]
+        wait_until(lambda: http_get(base + "briefbook-errors/")[0] == 200, "the error page", log)
+        error_page = http_get(base + "briefbook-errors/")[1]
         assert "moderat" in error_page and BANNER not in error_page
         for page in pages:
-            status, html = _get(base + page)
+            status, html = http_get(base + page)
             assert status == 200 and BANNER in html, page
             link = re.search(r'<a href="([^"]+)">See the problems</a>', html)
             assert link, page
             assert urllib.parse.urljoin(base + page, link.group(1)) == base + "briefbook-errors/"
 
         brief.write_text(good, encoding="utf-8")
-        _wait_until(lambda: _get(base + "briefbook-errors/")[0] == 404, "the error page to go", log)
-        assert all(BANNER not in _get(base + page)[1] for page in pages)
+        wait_until(lambda: http_get(base + "briefbook-errors/")[0] == 404, "the error page to go", log)
+        assert all(BANNER not in http_get(base + page)[1] for page in pages)
         assert "Traceback" not in log.read_text(encoding="utf-8")
     finally:
         server.terminate()

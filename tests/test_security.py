@@ -10,18 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
-import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from briefbook.cli import main
-from briefbook.corpus import load_corpus
 from briefbook.model import Source
 from briefbook.settings import Settings, SettingsError, read_settings
 

@@ -11,17 +11,15 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from serving import free_port, http_get, wait_until
 import yaml
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -42,7 +40,6 @@ BRIEFS = {  # page folder -> brief file, for every brief of the fixture
 VIEWS = ["summits", "actors", "issues", "views", "views/matrix", "views/timeline", "views/watch", "views/sources", "tags"]
 HOSTILE_TITLE = "<script>alert(1)</script>"
 DIAGNOSTIC = re.compile(r"briefs/actors/japan\.md:\d+:\d+: error: role")
-WAIT_SECONDS = 30
 
 
 # --- running briefbook and MkDocs ------------------------------------------------------------
@@ -425,35 +422,15 @@ def test_render_out_writes_a_plain_mkdocs_project_that_builds_without_the_plugin
 # --- mkdocs serve ----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as err:
-        return err.code, ""
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0, ""
 
 
-def _wait_for(condition, what: str, log: Path):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if '"GET /' not in line]
-    pytest.fail(f"waited {WAIT_SECONDS} s for {what}; server log:\n" + "\n".join(lines[-40:]))
 
 
 def test_serve_shows_errors_keeps_the_last_good_pages_and_recovers(tmp_path: Path):
     project = copy_project(FIXTURE, tmp_path / "project")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/briefs/"  # the path of site_url
     log = tmp_path / "serve.log"
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
@@ -461,23 +438,23 @@ def test_serve_shows_errors_keeps_the_last_good_pages_and_recovers(tmp_path: Pat
         server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
                                   stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_for(lambda: _get(base + "actors/japan/")[0] == 200, "the first build", log)
-        assert "Tokyo welcomed the no-deal outcome" in _get(base + "actors/japan/")[1]
-        assert _get(base + "briefbook-errors/")[0] == 404
+        wait_until(lambda: http_get(base + "actors/japan/")[0] == 200, "the first build", log)
+        assert "Tokyo welcomed the no-deal outcome" in http_get(base + "actors/japan/")[1]
+        assert http_get(base + "briefbook-errors/")[0] == 404
 
         japan = project / "briefs/actors/japan.md"
         set_field(japan, "role", "friend")
-        _wait_for(lambda: _get(base + "briefbook-errors/")[0] == 200, "the error page", log)
-        status, error_page = _get(base + "briefbook-errors/")
+        wait_until(lambda: http_get(base + "briefbook-errors/")[0] == 200, "the error page", log)
+        status, error_page = http_get(base + "briefbook-errors/")
         assert "briefs/actors/japan.md" in error_page and "friend" in error_page
-        status, last_good = _get(base + "actors/japan/")
+        status, last_good = http_get(base + "actors/japan/")
         assert status == 200 and "Tokyo welcomed the no-deal outcome" in last_good
         assert DIAGNOSTIC.search(log.read_text(encoding="utf-8")), log.read_text(encoding="utf-8")
 
         set_field(japan, "role", "ally")
         set_field(japan, "summary", "Fixed while serving, Tokyo welcomed the outcome.")
-        _wait_for(lambda: "Fixed while serving" in _get(base + "actors/japan/")[1], "the fixed page", log)
-        assert _get(base + "briefbook-errors/")[0] == 404
+        wait_until(lambda: "Fixed while serving" in http_get(base + "actors/japan/")[1], "the fixed page", log)
+        assert http_get(base + "briefbook-errors/")[0] == 404
         assert server.poll() is None
         assert "Traceback" not in log.read_text(encoding="utf-8")
     finally:

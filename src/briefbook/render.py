@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -214,11 +214,15 @@ def default_templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+def template_loader(search: list[Path]) -> jinja2.FileSystemLoader:
+    """Templates from these folders only, the first that has a name winning; no symlinked folders followed."""
+    return jinja2.FileSystemLoader([str(p) for p in dict.fromkeys(search) if p.is_dir()], followlinks=False)
+
+
 def environment(settings: Settings) -> jinja2.Environment:
     """Project templates first, packaged defaults after; undefined names fail loudly."""
-    search = [settings.templates, default_templates_dir()]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in dict.fromkeys(search) if p.is_dir()], followlinks=False),
+        loader=template_loader([settings.templates, default_templates_dir()]),
         undefined=jinja2.StrictUndefined,
         # finalize escapes each value as Markdown text; autoescape then leaves that Markup alone
         # and makes macro output Markup, so that it is not escaped twice.

@@ -20,7 +20,7 @@ import jinja2
 from .fields import FieldSpec, doc_of, fields_of, writing_order
 from .loader import ID_RE, RESERVED_NAMES, discover
 from .model import KINDS, MAX_ID_LENGTH
-from .render import default_templates_dir
+from .render import default_templates_dir, template_loader
 from .settings import Settings
 from .validate import PLACEHOLDER
 from .writer import create_new
@@ -132,7 +132,7 @@ def scaffold_fields(kind: str, today: dt.date, known: dict[str, list[str]] | Non
 def scaffold_environment(search: list[Path]) -> jinja2.Environment:
     """Scaffolds are YAML and Markdown written verbatim: no Markdown escaping, values are quoted by scaffold.py."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in dict.fromkeys(search) if p.is_dir()], followlinks=False),
+        loader=template_loader(search),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
