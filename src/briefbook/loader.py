@@ -7,6 +7,7 @@ diagnostic that points at the line, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -77,7 +78,7 @@ class RawFile:
     # path of a plain scalar that YAML read as a non-text value -> (its text, what YAML read)
     non_text: dict[Path_, tuple[str, str]] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property  # asked for on every link to the brief
     def id(self) -> str:
         return self.path.stem
 

@@ -32,13 +32,10 @@ class BriefFile:
     # [@id] citations in the body: (source id, line, column)
     citations: list[tuple[str, int, int]] = field(default_factory=list)
 
-    @property
-    def id(self) -> str:
-        return self.raw.id
-
-    @property
-    def kind(self) -> str:
-        return self.brief.kind
+    def __post_init__(self) -> None:
+        # plain attributes: templates ask for them on every link to the brief
+        self.id: str = self.raw.id
+        self.kind: str = self.brief.kind
 
     @property
     def display(self) -> str:
