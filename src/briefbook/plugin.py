@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from .corpus import Corpus, load_corpus
 from .diagnostics import Diagnostic, format_text
 from .navigation import navigation
-from .render import ERROR_PAGE, Page, error_banner, error_page, render_pages
+from .render import ERROR_PAGE, Page, error_banner, error_page, render_pages, shipped_dir
 from .search import SearchIndexError, build_search_index
 from .settings import Settings, SettingsError
 from .writer import sync_pages, write_atomic
@@ -90,9 +90,22 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
             docs_pages = sorted(str(p.relative_to(config.docs_dir)) for p in Path(config.docs_dir).rglob("*.md"))
             config.nav = navigation(config.nav, docs_pages, self.last_good_corpus, settings.nav_section_size)
             self.site_signature = self._signature(config)
+        self._add_search_box(config)
         if "briefbook.markdown_ext" not in config.markdown_extensions:
             config.markdown_extensions.append("briefbook.markdown_ext")
         return config
+
+    @staticmethod
+    def _add_search_box(config: MkDocsConfig) -> None:
+        """Put the Pagefind search box (the theme overrides that ship with briefbook) in the header,
+        unless the site keeps Material's own search plugin or already uses these overrides."""
+        overrides = shipped_dir("overrides")
+        # Material registers its plugin as `material/search` when mkdocs.yml says `search`
+        if any(name.split("/")[-1] == "search" for name in config.plugins) or not overrides.is_dir():
+            return
+        dirs = [Path(d).resolve() for d in config.theme.dirs]
+        if overrides.resolve() not in dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(overrides))
 
     def _render(self, result) -> dict[str, Page]:
         try:

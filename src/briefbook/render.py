@@ -206,12 +206,16 @@ def page_path(brief: BriefFile) -> str:
     return f"{SECTIONS[brief.kind]}/{brief.id}.md"
 
 
-def default_templates_dir() -> Path:
-    """The templates that ship with briefbook: inside the wheel, or the checkout's templates/."""
-    packaged = resources.files("briefbook") / "_templates"
+def shipped_dir(name: str) -> Path:
+    """A folder that ships with briefbook (`templates`, `overrides`): inside the wheel, or the checkout's own."""
+    packaged = resources.files("briefbook") / f"_{name}"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "templates"
+    return Path(__file__).resolve().parents[2] / name
+
+
+def default_templates_dir() -> Path:
+    return shipped_dir("templates")
 
 
 def template_loader(search: list[Path]) -> jinja2.FileSystemLoader:
