@@ -4,7 +4,6 @@ previewing, the format reference, and the messages an analyst meets while writin
 from __future__ import annotations
 
 import json
-import os
 import queue
 import re
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from serving import WAIT_SECONDS, free_port, http_get, wait_until
+from serving import WAIT_SECONDS, http_get, mkdocs_serve, wait_until
 import yaml
 
 from briefbook.cli import main
@@ -348,16 +347,11 @@ def test_serve_puts_a_banner_linking_to_the_error_page_on_every_page_until_the_f
           - admonition
         """)
     project.write("docs/index.md", "# Home\n\nA hand-written page.\n")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    with log.open("w", encoding="utf-8") as out:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                                  cwd=project.root, env=env, stdout=out, stderr=subprocess.STDOUT)
     # a hand-written page, the broken brief's last good page, another brief's page, a view
     pages = ["", "summits/hanoi-2019/", "issues/denuclearization/", "views/matrix/"]
-    try:
+    with mkdocs_serve(project.root, log) as (server, port):
+        base = f"http://127.0.0.1:{port}/"
         wait_until(lambda: http_get(base + "actors/north-korea/")[0] == 200, "the first build", log)
         assert all(BANNER not in http_get(base + page)[1] for page in pages)
 
@@ -378,13 +372,6 @@ def test_serve_puts_a_banner_linking_to_the_error_page_on_every_page_until_the_f
         wait_until(lambda: http_get(base + "briefbook-errors/")[0] == 404, "the error page to go", log)
         assert all(BANNER not in http_get(base + page)[1] for page in pages)
         assert "Traceback" not in log.read_text(encoding="utf-8")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
 
 # --- the editing guide -----------------------------------------------------------------------

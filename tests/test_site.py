@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from serving import free_port, http_get, wait_until
+from serving import http_get, mkdocs_serve, wait_until
 import yaml
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -430,14 +430,9 @@ def test_render_out_writes_a_plain_mkdocs_project_that_builds_without_the_plugin
 
 def test_serve_shows_errors_keeps_the_last_good_pages_and_recovers(tmp_path: Path):
     project = copy_project(FIXTURE, tmp_path / "project")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/briefs/"  # the path of site_url
     log = tmp_path / "serve.log"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    with log.open("w", encoding="utf-8") as out:
-        server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
-                                  stdout=out, stderr=subprocess.STDOUT)
-    try:
+    with mkdocs_serve(project, log, {"SOURCE_DATE_EPOCH": BUILD_EPOCH}) as (server, port):
+        base = f"http://127.0.0.1:{port}/briefs/"  # the path of site_url
         wait_until(lambda: http_get(base + "actors/japan/")[0] == 200, "the first build", log)
         assert "Tokyo welcomed the no-deal outcome" in http_get(base + "actors/japan/")[1]
         assert http_get(base + "briefbook-errors/")[0] == 404
@@ -457,10 +452,3 @@ def test_serve_shows_errors_keeps_the_last_good_pages_and_recovers(tmp_path: Pat
         assert http_get(base + "briefbook-errors/")[0] == 404
         assert server.poll() is None
         assert "Traceback" not in log.read_text(encoding="utf-8")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
