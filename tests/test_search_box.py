@@ -48,3 +48,4 @@ def test_a_site_that_keeps_materials_search_is_left_alone(project):
     html = (project.root / "site" / "actors" / "united-states" / "index.html").read_text(encoding="utf-8")
     assert "briefbook-search.js" not in html
     assert (project.root / "site" / "search" / "search_index.json").is_file()
+    assert not (project.root / "site" / "pagefind").exists()

@@ -36,6 +36,11 @@ def _text(path: str | None) -> str:
         return ""
 
 
+def _keeps_material_search(config: MkDocsConfig) -> bool:
+    """Whether the site uses Material's own search plugin (registered as `material/search`) rather than Pagefind."""
+    return any(name.split("/")[-1] == "search" for name in config.plugins)
+
+
 class BriefbookConfig(base.Config):
     briefs_dir = c.Type(str, default="briefs")
     templates_dir = c.Type(str, default="templates")
@@ -100,8 +105,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         """Put the Pagefind search box (the theme overrides that ship with briefbook) in the header,
         unless the site keeps Material's own search plugin or already uses these overrides."""
         overrides = shipped_dir("overrides")
-        # Material registers its plugin as `material/search` when mkdocs.yml says `search`
-        if any(name.split("/")[-1] == "search" for name in config.plugins) or not overrides.is_dir():
+        if _keeps_material_search(config) or not overrides.is_dir():
             return
         dirs = [Path(d).resolve() for d in config.theme.dirs]
         if overrides.resolve() not in dirs:
@@ -200,11 +204,12 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
 
     @event_priority(-50)  # index the HTML as the other plugins leave it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        try:
-            count = build_search_index(Path(config.site_dir))
-        except SearchIndexError as err:
-            raise PluginError(f"briefbook: {err}") from None
-        log.debug("Pagefind indexed %d pages", count)
+        if not _keeps_material_search(config):
+            try:
+                count = build_search_index(Path(config.site_dir))
+            except SearchIndexError as err:
+                raise PluginError(f"briefbook: {err}") from None
+            log.debug("Pagefind indexed %d pages", count)
         # recorded only once the build is through: after a failed one, the next rebuilds every page
         write_atomic(self._state_file(config), json.dumps({"signature": self.site_signature, "outputs": self.outputs}))
 
