@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -615,3 +616,21 @@ def test_commands_never_modify_briefs_or_docs(project):
                  ["render", "--out", "out"], ["schema"]):
         assert project.run(*args).exit_code == 0, args
     assert snapshot(project.root / "briefs", project.root / "docs") == before
+
+
+def test_replacing_a_folder_swaps_it_in_one_step_and_keeps_nothing_of_the_old(tmp_path):
+    from briefbook.writer import _exchange, replace_folder
+
+    target, new = tmp_path / "site", tmp_path / ".site.building"
+    (target / "old").mkdir(parents=True)
+    (target / "old" / "page.html").write_text("old", encoding="utf-8")
+    (new / "new").mkdir(parents=True)
+    (new / "new" / "page.html").write_text("new", encoding="utf-8")
+    probe_a, probe_b = tmp_path / "a", tmp_path / "b"
+    probe_a.mkdir(), probe_b.mkdir()
+    if sys.platform.startswith("linux"):  # elsewhere replace_folder falls back to two renames
+        assert _exchange(probe_a, probe_b)
+    replace_folder(new, target)
+    assert (target / "new" / "page.html").read_text(encoding="utf-8") == "new"
+    assert not (target / "old").exists() and not new.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "site"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -75,13 +77,29 @@ def sync_pages(folder: Path, pages: dict) -> Path:
 
 
 def replace_folder(new: Path, target: Path) -> None:
-    """Put a fully written folder in place of `target`, never leaving `target` half-written."""
-    if target.exists():
+    """Put a fully written folder in place of `target`, never leaving `target` half-written or missing."""
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        new.rename(target)
+    elif _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # it holds the previous content now
+    else:  # two renames: a run killed between them leaves the previous content in .NAME.old
         retired = target.with_name(f".{target.name}.old")
         shutil.rmtree(retired, ignore_errors=True)
         target.rename(retired)
         new.rename(target)
         shutil.rmtree(retired, ignore_errors=True)
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        new.rename(target)
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux's renameat2 with RENAME_EXCHANGE); False where it is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without renameat2
+        return False
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
