@@ -310,9 +310,10 @@ def _load_one(item: tuple[Path, str]) -> tuple[BriefFile | SourcesFile | None, l
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Loading allocates millions of objects and frees almost none, so the cyclic collector would
-    rescan the growing corpus again and again: half the time of checking 10,000 briefs."""
+def gc_paused() -> Iterator[None]:
+    """Loading and rendering allocate millions of objects and free almost none in cycles, so the
+    cyclic collector would rescan the growing corpus again and again: half the time of checking
+    10,000 briefs, a fifth of rendering them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -324,7 +325,7 @@ def _gc_paused() -> Iterator[None]:
 
 def load_corpus(settings: Settings, paths: list[Path] | None = None, strict: bool | None = None) -> LoadResult:
     """Load, validate and link every brief: all problems at once, sorted."""
-    with _gc_paused():
+    with gc_paused():
         return _load_corpus(settings, paths, strict)
 
 

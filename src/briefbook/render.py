@@ -21,7 +21,7 @@ import jinja2
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
-from .corpus import ROLE_TITLES, Corpus
+from .corpus import ROLE_TITLES, Corpus, gc_paused
 from .diagnostics import Diagnostic
 from .model import LIKELIHOOD_RANGES
 from .loader import ID_RE
@@ -316,7 +316,8 @@ def _link_citations(body: str, numbers: dict[str, int]) -> str:
 
 
 def render_pages(corpus: Corpus, settings: Settings) -> dict[str, Page]:
-    return Renderer(corpus, settings).pages()
+    with gc_paused():
+        return Renderer(corpus, settings).pages()
 
 
 ERROR_PAGE = "briefbook-errors.md"

@@ -78,7 +78,7 @@ def validate_file(raw: RawFile) -> tuple[BriefFile | SourcesFile | None, list[Di
 def _unfinished(raw: RawFile) -> list[Diagnostic]:
     """Warnings that ask for content still missing: placeholders left in, lists written empty."""
     problems = []
-    if _PLACEHOLDER_RE.search(raw.front):  # rare: look line by line only then
+    if PLACEHOLDER in raw.front and _PLACEHOLDER_RE.search(raw.front):  # rare: look line by line only then
         positions = sorted((where, path) for path, where in [*raw.keys.items(), *raw.values.items()])
 
         def field_on(line: int, column: int) -> str:
@@ -89,7 +89,7 @@ def _unfinished(raw: RawFile) -> list[Diagnostic]:
             if match := _PLACEHOLDER_RE.search(line):
                 problems.append(Diagnostic(raw.display, number, match.start() + 1, field_on(number, match.start() + 1),
                                            "placeholder text left in", f"replace the {PLACEHOLDER} with the real content", "warning"))
-    if _PLACEHOLDER_RE.search(raw.body):
+    if PLACEHOLDER in raw.body and _PLACEHOLDER_RE.search(raw.body):
         for number, line in enumerate(raw.body.split("\n"), start=raw.body_line):
             if match := _PLACEHOLDER_RE.search(line):
                 problems.append(Diagnostic(raw.display, number, match.start() + 1, "body", "placeholder text left in",
