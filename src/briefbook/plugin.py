@@ -138,6 +138,11 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
             file.edit_uri = os.path.relpath(self.settings.project_dir / page.source, docs_dir).replace(os.sep, "/") if page.source else None
             files.append(file)
         self._refresh_outputs(files, config)
+        if not self.serving:
+            # The pages now live in their cache files: let the corpus and the Markdown go before
+            # MkDocs holds every page's HTML at once (a third of the peak memory at 5,000 briefs).
+            # `mkdocs serve` keeps them, to show the last good pages while a brief is broken.
+            self.pages, self.last_good, self.last_good_corpus = {}, None, None
         return files
 
     def _signature(self, config: MkDocsConfig) -> str:
