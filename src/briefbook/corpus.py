@@ -31,7 +31,6 @@ DENSE_ACTORS = 20
 class Corpus:
     briefs: dict[str, BriefFile]
     sources: dict[str, Source]
-    source_files: dict[str, str]  # source id -> file that declares it
     today: dt.date
     max_age_days: int
 
@@ -225,7 +224,6 @@ def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int
     problems: list[Diagnostic] = []
     briefs: dict[str, BriefFile] = {}
     sources: dict[str, Source] = {}
-    source_files: dict[str, str] = {}
     declared_at: dict[str, Diagnostic] = {}
 
     def declare(source: Source, where: Diagnostic) -> None:
@@ -236,7 +234,6 @@ def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int
                                        "declare a source once and cite it by id everywhere else"))
             return
         sources[source.id] = source
-        source_files[source.id] = where.file
         declared_at[source.id] = where
 
     for f in files:
@@ -253,7 +250,7 @@ def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int
         for i, source in enumerate(f.brief.sources):
             declare(source, f.at(("sources", i, "id"), ""))
 
-    corpus = Corpus(dict(sorted(briefs.items())), sources, source_files, today, max_age_days)
+    corpus = Corpus(dict(sorted(briefs.items())), sources, today, max_age_days)
     issue_ids = {b.id for b in corpus.of_kind("issue")}
     actor_ids = {b.id for b in corpus.of_kind("actor")}
 
