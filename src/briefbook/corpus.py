@@ -290,12 +290,14 @@ def _missing_positions(corpus: Corpus) -> list[Diagnostic]:
 
 @dataclass
 class LoadResult:
-    corpus: Corpus | None
+    """Every brief that loaded, linked, and every problem found on the way."""
+
+    corpus: Corpus
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.corpus is not None and not any(d.severity == "error" for d in self.diagnostics)
+        return not any(d.severity == "error" for d in self.diagnostics)
 
 
 def _load_one(item: tuple[Path, str]) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
