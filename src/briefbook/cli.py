@@ -16,7 +16,7 @@ from . import __version__
 from .corpus import Corpus, load_corpus
 from .diagnostics import FORMATTERS, format_text
 from .export import export_json
-from .render import render_pages
+from .render import render_pages, template_error
 from .render_out import RenderOutError, render_out
 from .reference import reference_markdown
 from .scaffold import ScaffoldError, new_brief
@@ -31,12 +31,11 @@ config_option = click.option(
 )
 
 
-def _settings(config_file: Path, **overrides) -> Settings:
+def _settings(config_file: Path) -> Settings:
     try:
-        return read_settings(config_file, **overrides)
+        return read_settings(config_file)
     except SettingsError as err:
         raise click.UsageError(str(err)) from None
-
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -190,8 +189,7 @@ def render(config_file: Path, out: Path) -> None:
     except RenderOutError as err:
         raise click.UsageError(str(err)) from None
     except jinja2.TemplateError as err:
-        where = f"{getattr(err, 'filename', None) or getattr(err, 'name', None) or ''}:{getattr(err, 'lineno', '') or ''}"
-        click.echo(f"briefbook: template error in {where}: {err.message}; nothing was written", err=True)
+        click.echo(f"briefbook: {template_error(err)}; nothing was written", err=True)
         sys.exit(1)
     click.echo(f"Wrote {count} generated pages and the hand-written docs to {out}")
 

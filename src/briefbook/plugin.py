@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from .corpus import Corpus, load_corpus
 from .diagnostics import Diagnostic, format_text
 from .navigation import navigation
-from .render import ERROR_PAGE, Page, error_banner, error_page, render_pages, shipped_dir
+from .render import ERROR_PAGE, Page, error_banner, error_page, render_pages, shipped_dir, template_error
 from .search import SearchIndexError, build_search_index
 from .settings import Settings, SettingsError
 from .writer import sync_pages, write_atomic
@@ -115,8 +115,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         try:
             return render_pages(result.corpus, self.settings)
         except jinja2.TemplateError as err:
-            where = f"{getattr(err, 'filename', None) or getattr(err, 'name', '')}:{getattr(err, 'lineno', '') or ''}"
-            raise PluginError(f"briefbook: template error in {where}: {err.message}") from None
+            raise PluginError(f"briefbook: {template_error(err)}") from None
 
     def _fail(self, errors: list[Diagnostic]) -> None:
         """In a build, stop before MkDocs touches site/; in serve, show the errors and keep the last good pages."""

@@ -315,6 +315,12 @@ def _link_citations(body: str, numbers: dict[str, int]) -> str:
     return CITATION_RE.sub(replace, body)
 
 
+def template_error(err: jinja2.TemplateError) -> str:
+    """A template error as one line naming the template and the line: no traceback for the user."""
+    where = f"{getattr(err, 'filename', None) or getattr(err, 'name', None) or ''}:{getattr(err, 'lineno', '') or ''}"
+    return f"template error in {where}: {err.message}"
+
+
 def render_pages(corpus: Corpus, settings: Settings) -> dict[str, Page]:
     with gc_paused():
         return Renderer(corpus, settings).pages()

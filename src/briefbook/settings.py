@@ -67,35 +67,37 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader
 SETTING_NAMES = {f.name for f in fields(Settings)} - {"project_dir"}
 
 
-def read_settings(config_file: Path, **overrides: Any) -> Settings:
+def _read_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain values ({} when there is none)."""
+    if not config_file.is_file():
+        return {}
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except yaml.YAMLError as err:
+        raise SettingsError(f"{config_file}: cannot read: {err}") from None
+    return config if isinstance(config, dict) else {}
+
+
+def read_settings(config_file: Path) -> Settings:
     """Settings from the `briefbook` plugin entry of mkdocs.yml (defaults where absent)."""
     config_file = Path(config_file)
+    config = _read_config(config_file)
     options: dict[str, Any] = {}
-    if config_file.is_file():
-        try:
-            config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-        except yaml.YAMLError as err:
-            raise SettingsError(f"{config_file}: cannot read: {err}") from None
-        docs_dir = config.get("docs_dir")
-        if isinstance(docs_dir, str):
-            options["docs_dir"] = docs_dir
-        for entry in config.get("plugins") or []:
-            if isinstance(entry, dict) and "briefbook" in entry:
-                options.update({k: v for k, v in (entry["briefbook"] or {}).items()})
+    docs_dir = config.get("docs_dir")
+    if isinstance(docs_dir, str):
+        options["docs_dir"] = docs_dir
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and "briefbook" in entry:
+            options.update({k: v for k, v in (entry["briefbook"] or {}).items()})
     unknown = set(options) - SETTING_NAMES
     if unknown:
         raise SettingsError(f"{config_file}: unknown briefbook setting(s): {', '.join(sorted(unknown))}")
-    options.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(project_dir=config_file.parent.absolute(), **options)
 
 
 def read_site_dir(config_file: Path) -> str:
     """The `site_dir` of mkdocs.yml (default `site`)."""
-    try:
-        config = yaml.load(Path(config_file).read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except (OSError, yaml.YAMLError):
-        return "site"
-    site_dir = config.get("site_dir")
+    site_dir = _read_config(Path(config_file)).get("site_dir")
     return site_dir if isinstance(site_dir, str) else "site"
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import types
-import typing
 from dataclasses import dataclass, field
-from typing import Any, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic
+from .fields import describe
 from .loader import NON_TEXT_TAGS, Path_, RawFile, dotted
 from .model import KINDS, Brief, Source, SourceList
 
@@ -213,21 +212,6 @@ def _choices_hint(value: str, choices: list[str], label: str = "expected one of"
     return listed
 
 
-def _unwrap(annotation: Any) -> Any:
-    """The model class inside Optional[...], list[...], dict[..., ...] and Annotated[...], if any."""
-    while True:
-        origin = get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            models = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
-            return models[0] if models else None
-        elif origin in (list, dict):
-            annotation = get_args(annotation)[-1]
-        else:
-            return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-
-
 def _model_at(model: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
     current: Any = model
     for part in loc:
@@ -236,7 +220,7 @@ def _model_at(model: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
         if current is None or part not in current.model_fields:
             # a dict key (e.g. an issue id under positions) keeps the current value type
             continue
-        current = _unwrap(current.model_fields[part].annotation)
+        current = describe(part, current.model_fields[part]).record
     return current
 
 
