@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import functools
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .diagnostics import Diagnostic, sort_diagnostics
-from .loader import discover, load_file
+from .cache import Store, digest
+from .cache import enabled as cache_enabled
+from .loader import discover, parse_file, read_file
 from .model import Actor, Issue, Position, Source, Summit, TimelineEntry, WatchItem
 from .settings import Settings, build_date
 from .validate import BriefFile, SourcesFile, validate_file
@@ -90,9 +94,7 @@ class Corpus:
 
     def cited_sources(self, brief: BriefFile) -> list[Source]:
         """The sources a brief declares or cites, in order of first mention: its numbered list."""
-        ids = dict.fromkeys(s.id for s in brief.brief.sources)
-        ids.update(dict.fromkeys(source_id for source_id, _ in _citations(brief)))
-        return [self.sources[i] for i in ids if i in self.sources]
+        return [self.sources[i] for i in cited_source_ids(brief) if i in self.sources]
 
     def position(self, actor_id: str, issue_id: str) -> Position | None:
         actor = self.briefs.get(actor_id)
@@ -172,6 +174,13 @@ class Corpus:
         return list(dict.fromkeys([*b.tags, *derived]))
 
 
+def cited_source_ids(brief: BriefFile) -> list[str]:
+    """The ids of the sources a brief declares or cites, in order of first mention."""
+    ids = dict.fromkeys(s.id for s in brief.brief.sources)
+    ids.update(dict.fromkeys(source_id for source_id, _ in _citations(brief)))
+    return list(ids)
+
+
 def _citations(brief: BriefFile) -> Iterator[tuple[str, tuple]]:
     """Every source id the brief cites, with the field path (or body line) that cites it."""
     b = brief.brief
@@ -209,9 +218,14 @@ def _at(brief: BriefFile, path: tuple, message: str, hint: str = "", severity: s
     if path and path[0] == "@body":
         return Diagnostic(brief.display, path[1], path[2], "body", message, hint, severity)  # type: ignore[arg-type]
     if path and path[0] == "positions" and len(path) == 2:
-        line, column = brief.raw.keys.get(path, brief.raw.locate(path))
+        line, column = brief.raw.key_location(path)
         return Diagnostic(brief.display, line, column, f"positions.{path[1]}", message, hint, severity)  # type: ignore[arg-type]
     return brief.at(path, message, hint, severity)
+
+
+def _declared_in_sources_file(f: SourcesFile, i: int) -> Diagnostic:
+    line, column = f.raw.locate(("sources", i, "id"))
+    return Diagnostic(f.raw.display, line, column, f"sources[{i}].id", "")
 
 
 def _closest(value: str, known: Iterable[str]) -> str:
@@ -224,12 +238,14 @@ def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int
     problems: list[Diagnostic] = []
     briefs: dict[str, BriefFile] = {}
     sources: dict[str, Source] = {}
-    declared_at: dict[str, Diagnostic] = {}
+    # where each source is declared, as a function: locating it may read a cached file again,
+    # so it is done only for the duplicates reported
+    declared_at: dict[str, Callable[[], Diagnostic]] = {}
 
-    def declare(source: Source, where: Diagnostic) -> None:
+    def declare(source: Source, where: Callable[[], Diagnostic]) -> None:
         if source.id in sources:
-            first = declared_at[source.id]
-            problems.append(Diagnostic(where.file, where.line, where.column, where.field,
+            first, here = declared_at[source.id](), where()
+            problems.append(Diagnostic(here.file, here.line, here.column, here.field,
                                        f"source `{source.id}` is already declared in {first.file}:{first.line}",
                                        "declare a source once and cite it by id everywhere else"))
             return
@@ -239,8 +255,7 @@ def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int
     for f in files:
         if isinstance(f, SourcesFile):
             for i, source in enumerate(f.sources):
-                line, column = f.raw.locate(("sources", i, "id"))
-                declare(source, Diagnostic(f.raw.display, line, column, f"sources[{i}].id", ""))
+                declare(source, functools.partial(_declared_in_sources_file, f, i))
             continue
         if f.id in briefs:
             other = briefs[f.id]
@@ -248,7 +263,7 @@ def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int
             continue
         briefs[f.id] = f
         for i, source in enumerate(f.brief.sources):
-            declare(source, f.at(("sources", i, "id"), ""))
+            declare(source, functools.partial(f.at, ("sources", i, "id"), ""))
 
     corpus = Corpus(dict(sorted(briefs.items())), sources, today, max_age_days)
     issue_ids = {b.id for b in corpus.of_kind("issue")}
@@ -300,12 +315,25 @@ class LoadResult:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
-def _load_one(item: tuple[Path, str]) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
-    raw, problems = load_file(*item)
-    if raw is None:
+def _load_one(item: tuple[Path, str], store: Store | None) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
+    """A file's typed brief and problems: from the cache when the file's bytes are those it was made from."""
+    path, display = item
+    data, problems = read_file(path, display)
+    if data is None:
         return None, problems
-    typed, more = validate_file(raw)
-    return typed, problems + more
+    key, hashed = (str(path), display), digest(data)
+    cached = store.get(key) if store is not None else None
+    if cached is not None and cached[0] == hashed:
+        return cached[1], cached[2]
+    raw, problems = parse_file(path, display, data)
+    typed = None
+    if raw is not None:
+        raw.digest = hashed
+        typed, more = validate_file(raw)
+        problems += more
+    if store is not None:
+        store.put(key, (hashed, typed and dataclasses.replace(typed, raw=typed.raw.packed()), problems))
+    return typed, problems
 
 
 @contextmanager
@@ -339,14 +367,18 @@ def _load_corpus(settings: Settings, paths: list[Path] | None, strict: bool | No
         shown = {display_of.get(p.resolve(), d) for p, d in selected}
         found += [(p, d) for p, d in selected if p.resolve() not in display_of]
     files = []
+    store = Store(settings.cache, "briefs") if cache_enabled() else None
     # One process: on two cores a process pool was slower, as sending the validated
     # briefs back to the parent costs what the second core saves (benchmarks/README.md).
-    for typed, more in map(_load_one, found):
+    for item in found:
+        typed, more = _load_one(item, store)
         problems += more
         if typed is not None:
             files.append(typed)
     corpus, more = link(files, build_date(), settings.max_age_days)
     problems += more
+    if store is not None:
+        store.save()
     if shown is not None:
         loaded = {d for _, d in found}
         problems = [d for d in problems if d.file in shown or d.file not in loaded]

@@ -7,7 +7,9 @@ diagnostic that points at the line, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import marshal
 import os
 import re
 import stat
@@ -18,6 +20,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
+from .cache import digest
 from .diagnostics import Diagnostic
 
 try:  # the C parser is much faster; the pure-Python one behaves the same
@@ -77,6 +80,8 @@ class RawFile:
     keys: dict[Path_, Location] = field(default_factory=dict)
     # path of a plain scalar that YAML read as a non-text value -> (its text, what YAML read)
     non_text: dict[Path_, tuple[str, str]] = field(default_factory=dict)
+    digest: bytes = b""  # of the file's bytes: what a cached result of this file is keyed by
+    packed_positions: bytes = b""  # values and keys while cached, unpacked when first asked for
 
     @functools.cached_property  # asked for on every link to the brief
     def id(self) -> str:
@@ -84,6 +89,7 @@ class RawFile:
 
     def locate(self, path: Path_) -> Location:
         """Where a field path points: the value, else its key, else the nearest parent."""
+        self._restore_positions()
         path = tuple(path)
         while path:
             if path in self.values:
@@ -92,6 +98,22 @@ class RawFile:
                 return self.keys[path]
             path = path[:-1]
         return self.values.get((), (1, 1))
+
+    def key_location(self, path: Path_) -> Location:
+        """Where the key of a mapping entry sits (else where its value does)."""
+        self._restore_positions()
+        return self.keys.get(tuple(path)) or self.locate(path)
+
+    def packed(self) -> RawFile:
+        """A copy to cache: positions packed into one string (unpickling 80 small dicts per brief
+        would take as long as the rest of the cache), and what only validation reads left out."""
+        positions = marshal.dumps((self.values, self.keys))
+        return dataclasses.replace(self, data={}, front="", values={}, keys={}, non_text={}, packed_positions=positions)
+
+    def _restore_positions(self) -> None:
+        if self.packed_positions:
+            self.values, self.keys = marshal.loads(self.packed_positions)
+            self.packed_positions = b""
 
 
 class _YamlProblem(Exception):
@@ -319,6 +341,17 @@ def check_file_name(path: Path, display: str) -> Diagnostic | None:
 
 def load_file(path: Path, display: str) -> tuple[RawFile | None, list[Diagnostic]]:
     """Read one brief (`.md`) or shared sources file (`.yml`)."""
+    data, problems = read_file(path, display)
+    if data is None:
+        return None, problems
+    raw, problems = parse_file(path, display, data)
+    if raw is not None:
+        raw.digest = digest(data)
+    return raw, problems
+
+
+def read_file(path: Path, display: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """A file's bytes, refusing what is not a regular file or is over the size limit."""
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
@@ -329,6 +362,10 @@ def load_file(path: Path, display: str) -> tuple[RawFile | None, list[Diagnostic
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         return None, [Diagnostic(display, 1, 1, "", f"cannot read the file: {err.strerror}")]
+    return data, []
+
+
+def parse_file(path: Path, display: str, data: bytes) -> tuple[RawFile | None, list[Diagnostic]]:
     text, problems = _decode(data, display)
     if text is None:
         return None, problems
@@ -355,20 +392,23 @@ def discover(root: Path, paths: list[Path], display_root: Path) -> tuple[list[tu
     problems: list[Diagnostic] = []
     real_root = root.resolve()
 
-    def display(p: Path) -> str:
-        try:
-            return str(p.relative_to(display_root))
-        except ValueError:
-            return str(p)
+    prefix = str(display_root.absolute()) + os.sep
 
-    def consider(p: Path) -> None:
+    def display(p: Path) -> str:
+        text = str(p)
+        return text[len(prefix):] if text.startswith(prefix) else text
+
+    def inside(p: Path) -> bool:
+        real = p.resolve()
+        return real == real_root or real_root in real.parents
+
+    def consider(p: Path, known_inside: bool = False) -> None:
         name = p.name
         if name.startswith((".", "_")) or name.lower() == "readme.md":
             return
         if p.suffix not in (BRIEF_SUFFIX, *SOURCES_SUFFIXES):
             return
-        real = p.resolve()
-        if real != real_root and real_root not in real.parents:
+        if not known_inside and not inside(p):
             problems.append(Diagnostic(display(p), 1, 1, "", "the file links to a place outside the briefs folder",
                                        "briefs must be real files inside the briefs folder"))
             return
@@ -382,14 +422,18 @@ def discover(root: Path, paths: list[Path], display_root: Path) -> tuple[list[tu
         if not start.is_dir():
             problems.append(Diagnostic(display(start), 1, 1, "", "no such file or folder"))
             continue
+        # symlinked folders are not followed, so a plain file found here is inside the root if
+        # `start` is; only symlinked files need resolving (a tenth of the time of a warm check)
+        start_inside = inside(start)
         for folder, dirs, files in os.walk(start):
             for d in dirs:
-                if Path(folder, d).is_symlink() and not d.startswith((".", "_")):
+                if os.path.islink(os.path.join(folder, d)) and not d.startswith((".", "_")):
                     problems.append(Diagnostic(display(Path(folder, d)), 1, 1, "", "the folder is a symbolic link; it was not read",
                                                "briefs must be real files in real folders inside the briefs folder"))
-            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and not Path(folder, d).is_symlink())
+            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and not os.path.islink(os.path.join(folder, d)))
             for name in sorted(files):
-                consider(Path(folder, name))
+                path = os.path.join(folder, name)
+                consider(Path(path), known_inside=start_inside and not os.path.islink(path))
     return found, problems
 
 

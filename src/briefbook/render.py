@@ -14,14 +14,17 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 import jinja2
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
-from .corpus import ROLE_TITLES, Corpus, gc_paused
+from .asked import Answers, Fingerprints, RecordingCorpus
+from .cache import Store, digest
+from .cache import enabled as cache_enabled
+from .corpus import ROLE_TITLES, Corpus, cited_source_ids, gc_paused
 from .diagnostics import Diagnostic
 from .model import LIKELIHOOD_RANGES
 from .loader import ID_RE
@@ -260,14 +263,17 @@ def environment(settings: Settings) -> jinja2.Environment:
 
 
 class Renderer:
-    """Renders every page of the site from a corpus."""
+    """Renders every page of the site from a corpus, reusing the pages of an earlier run whose inputs are unchanged."""
 
-    def __init__(self, corpus: Corpus, settings: Settings):
+    def __init__(self, corpus: Corpus, settings: Settings, store: Store | None = None):
         self.corpus = corpus
         self.settings = settings
         self.env = environment(settings)
+        self.store = store
+        self.fingerprint = Fingerprints()
+        self.answers = Answers(corpus, self.fingerprint)
 
-    def render(self, template: str, path: str, **context: Any) -> str:
+    def render(self, template: str, path: str, corpus: Corpus | RecordingCorpus, **context: Any) -> str:
         here = posixpath.dirname(path)
 
         def href(target: str, anchor: str = "") -> Markup:
@@ -277,33 +283,51 @@ class Renderer:
             return href(page_path(brief), anchor)
 
         markdown = self.env.get_template(template + TEMPLATE_SUFFIX).render(
-            corpus=self.corpus, href=href, brief_href=brief_href, page=path, **context
+            corpus=corpus, href=href, brief_href=brief_href, page=path, **context
         )
         return _EXTRA_BLANK_LINES.sub("\n\n", markdown)
 
+    def _reused_or_made(self, path: str, own: Any, make: Callable[[Corpus | RecordingCorpus], Page]) -> Page:
+        """The page an earlier run made, if its own input (`own`) and every answer the corpus gave
+        its template are unchanged; else the page made now, with what it asked noted for the next run."""
+        if self.store is None:
+            return make(self.corpus)
+        entry = self.store.get(path)
+        if entry is not None and entry[0] == own and self.answers.same(entry[1]):
+            return entry[2]
+        asked: dict = {}
+        page = make(RecordingCorpus(self.corpus, asked, self.fingerprint))
+        self.store.put(path, (own, asked, page))
+        return page
+
     def brief_page(self, brief: BriefFile) -> Page:
+        return self._reused_or_made(page_path(brief), self.fingerprint(brief), lambda corpus: self._brief_page(brief, corpus))
+
+    def _brief_page(self, brief: BriefFile, corpus: Corpus | RecordingCorpus) -> Page:
         path = page_path(brief)
-        sources = self.corpus.cited_sources(brief)
+        # looked up one by one, so that a later run compares each source once, not once per brief citing it
+        sources = [corpus.sources[i] for i in cited_source_ids(brief) if i in corpus.sources]
         numbers = {s.id: n for n, s in enumerate(sources, start=1)}
         body = _link_citations(safe_body(brief.raw.body, self.settings.allow_raw_html), numbers)
         markdown = self.render(
-            brief.kind, path, brief=brief, b=brief.brief, body=Markup(body), sources=sources, numbers=numbers,
-            stale=self.corpus.staleness(brief), tags=self.corpus.tags_of(brief),
+            brief.kind, path, corpus, brief=brief, b=brief.brief, body=Markup(body), sources=sources, numbers=numbers,
+            stale=corpus.staleness(brief), tags=corpus.tags_of(brief),
         )
         return Page(path, markdown, brief.display)
 
+    def _view(self, template: str, path: str) -> Page:
+        return self._reused_or_made(path, None, lambda corpus: Page(path, self.render(template, path, corpus)))
+
     def pages(self) -> dict[str, Page]:
         pages = [self.brief_page(b) for b in self.corpus.briefs.values()]
-        for kind, section in SECTIONS.items():
-            path = f"{section}/index.md"
-            pages.append(Page(path, self.render(f"{section}-index", path)))
+        for section in SECTIONS.values():
+            pages.append(self._view(f"{section}-index", f"{section}/index.md"))
         for view in VIEWS:
-            path = f"views/{view}.md"
-            pages.append(Page(path, self.render(f"view-{view}", path)))
-        pages.append(Page("views/index.md", self.render("views-index", "views/index.md")))
-        pages.append(Page("tags.md", self.render("tags", "tags.md")))
-        pages.append(Page("views/timeline.svg", timeline_svg(self.corpus)))
-        pages.append(Page(EXPORT_FILE, export_json(self.corpus)))
+            pages.append(self._view(f"view-{view}", f"views/{view}.md"))
+        pages.append(self._view("views-index", "views/index.md"))
+        pages.append(self._view("tags", "tags.md"))
+        pages.append(self._reused_or_made("views/timeline.svg", None, lambda corpus: Page("views/timeline.svg", timeline_svg(corpus))))
+        pages.append(self._reused_or_made(EXPORT_FILE, None, lambda corpus: Page(EXPORT_FILE, export_json(corpus))))
         return {p.path: p for p in sorted(pages, key=lambda p: p.path)}
 
 
@@ -322,8 +346,21 @@ def template_error(err: jinja2.TemplateError) -> str:
 
 
 def render_pages(corpus: Corpus, settings: Settings) -> dict[str, Page]:
+    store = Store(settings.cache, "rendered", _inputs_version(settings)) if cache_enabled() else None
     with gc_paused():
-        return Renderer(corpus, settings).pages()
+        pages = Renderer(corpus, settings, store).pages()
+    if store is not None:
+        store.save()
+    return pages
+
+
+def _inputs_version(settings: Settings) -> bytes:
+    """What every page depends on besides the corpus: the settings and the templates."""
+    data = [repr(settings).encode()]
+    for folder in (settings.templates, default_templates_dir()):
+        if folder.is_dir():
+            data += [str(p).encode() + b"\0" + p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()]
+    return digest(b"\0".join(data))
 
 
 ERROR_PAGE = "briefbook-errors.md"

@@ -1,0 +1,187 @@
+"""What a page asked of the corpus while it rendered, so that a later run can tell whether the page
+would come out the same.
+
+A page's template reaches other briefs only through the `corpus` it is given. Rendering gives it
+a `RecordingCorpus`, which notes each question (an attribute, a method call with its arguments, a
+key looked up in `corpus.briefs` or `corpus.sources`) with a fingerprint of the answer. A brief
+answers with its id, file and the digest of its bytes, so whatever the template reads from it is
+covered. The next run asks the same questions of the new corpus (`Answers`); if every answer has
+the same fingerprint, the page's Markdown would be the same, and is reused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Iterator, NamedTuple
+
+from pydantic import BaseModel
+
+from .corpus import Corpus
+from .validate import BriefFile
+
+
+class BriefRef(NamedTuple):
+    id: str
+    display: str
+    digest: bytes
+
+
+class _Unknown:
+    """The fingerprint of an answer that cannot be compared across runs: never equal, so the page is rendered again."""
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    __hash__ = object.__hash__
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+_PLAIN = (str, int, float, bool, type(None), dt.date)
+
+
+class Fingerprints:
+    """`fingerprint(value)`: a picklable value, equal across runs exactly when `value` shows the same
+    content. Records are remembered by identity for the run: a source or position is in many answers."""
+
+    def __init__(self) -> None:
+        self._records: dict[int, tuple[Any, Any]] = {}  # id -> (the record, kept alive so the id stays its own; fingerprint)
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, _PLAIN):
+            return str(value) if isinstance(value, str) else value  # Markup as plain text
+        if isinstance(value, (BriefFile, BaseModel)):
+            known = self._records.get(id(value))
+            if known is None:
+                known = self._records[id(value)] = (value, self._record(value))
+            return known[1]
+        if isinstance(value, (list, tuple)):
+            return tuple(self(v) for v in value)
+        if isinstance(value, Mapping):
+            return ("mapping", tuple((self(k), self(v)) for k, v in value.items()))
+        if isinstance(value, (set, frozenset)):
+            return ("set", tuple(sorted((self(v) for v in value), key=repr)))
+        return UNKNOWN
+
+    def _record(self, value: BriefFile | BaseModel) -> Any:
+        if isinstance(value, BriefFile):
+            return BriefRef(value.id, value.display, value.raw.digest)
+        return (type(value).__name__, tuple(self(v) for v in value.__dict__.values()))
+
+    def arguments(self, args: tuple) -> tuple:
+        """Arguments as they can be stored and passed again: plain values and briefs, else UNKNOWN."""
+        return tuple(self(a) if isinstance(a, (*_PLAIN, BriefFile)) else UNKNOWN for a in args)
+
+
+class _RecordingMapping(Mapping):
+    """`corpus.briefs` or `corpus.sources`: a key looked up is one question; going through them all is another."""
+
+    def __init__(self, name: str, mapping: Mapping, asked: dict, fingerprint: Fingerprints):
+        self._name, self._mapping, self._asked, self._fingerprint = name, mapping, asked, fingerprint
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self._mapping[key]
+        self._asked[(self._name, "[]", key)] = self._fingerprint(value)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        value = self._mapping.get(key)
+        self._asked[(self._name, "[]", key)] = self._fingerprint(value)
+        return value is not None
+
+    def _all(self) -> Mapping:
+        self._asked[(self._name, "*")] = self._fingerprint(self._mapping)
+        return self._mapping
+
+    def __iter__(self) -> Iterator:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = self._mapping.get(key)
+        self._asked[(self._name, "[]", key)] = self._fingerprint(value)
+        return default if value is None else value
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        return self._all().keys()
+
+    def values(self):  # type: ignore[no-untyped-def]
+        return self._all().values()
+
+    def items(self):  # type: ignore[no-untyped-def]
+        return self._all().items()
+
+
+class RecordingCorpus:
+    """The corpus as a template sees it, noting each question and the fingerprint of its answer in `asked`."""
+
+    def __init__(self, corpus: Corpus, asked: dict, fingerprint: Fingerprints):
+        self._corpus, self._asked, self._fingerprint = corpus, asked, fingerprint
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._corpus, name)
+        if isinstance(value, Mapping):
+            return _RecordingMapping(name, value, self._asked, self._fingerprint)
+        if not callable(value):
+            self._asked[(name,)] = self._fingerprint(value)
+            return value
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            result = value(*args, **kwargs)
+            key = (name, self._fingerprint.arguments(args)) if not kwargs else (name, UNKNOWN)
+            self._asked[key] = self._fingerprint(result)
+            return result
+
+        return method
+
+
+class Answers:
+    """The current corpus's answers to questions recorded in an earlier run, each computed once."""
+
+    def __init__(self, corpus: Corpus, fingerprint: Fingerprints):
+        self._corpus, self._fingerprint = corpus, fingerprint
+        self._known: dict[Any, Any] = {}
+
+    def same(self, asked: dict) -> bool:
+        """Whether every question gets the answer it got when it was recorded."""
+        for question, answer in asked.items():
+            try:
+                current = self._known[question]
+            except KeyError:
+                current = self._known[question] = self._answer(question)
+            except TypeError:  # an unhashable question cannot be asked again
+                return False
+            if current != answer:
+                return False
+        return True
+
+    def _answer(self, question: tuple) -> Any:
+        corpus = self._corpus
+        name = question[0]
+        if name.startswith("_") or not hasattr(corpus, name):
+            return UNKNOWN
+        value = getattr(corpus, name)
+        if len(question) == 1:
+            return self._fingerprint(value)
+        if question[1] == "*":
+            return self._fingerprint(value)
+        if question[1] == "[]":
+            return self._fingerprint(value.get(question[2]))
+        if question[1] is UNKNOWN:
+            return UNKNOWN
+        args = []
+        for arg in question[1]:
+            if isinstance(arg, BriefRef):
+                brief = corpus.briefs.get(arg.id)
+                if brief is None or self._fingerprint(brief) != arg:
+                    return UNKNOWN  # the brief it was asked about changed: the page renders again anyway
+                arg = brief
+            elif arg is UNKNOWN:
+                return UNKNOWN
+            args.append(arg)
+        return self._fingerprint(value(*args))

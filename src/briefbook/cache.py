@@ -1,0 +1,109 @@
+"""What a run keeps for the next one: results keyed by the hash of everything they came from.
+
+Loading and rendering 10,000 briefs takes about 20 s, but an edit changes a few of them: the
+next run reuses the rest. A stored entry says what it was made from (a file's bytes, a page's
+context and every question its template asked of the corpus); it is used only if all of that is
+unchanged, so a cached run gives the same pages as a fresh one. The store is sharded, so that a
+change rewrites a few small files, not all of it; any unreadable or outdated shard is simply a miss.
+
+The cache is trusted as the project's own files are (it is read with pickle): it lives inside
+the project, where mkdocs.yml can already run code. See docs/security.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Hashable
+
+from .writer import write_atomic
+
+SHARDS = 64
+# disables the cache for one run (for a suspicion, a benchmark or a test of the cold path)
+DISABLE_VARIABLE = "BRIEFBOOK_NO_CACHE"
+_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "Jinja2", "MarkupSafe")
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@functools.cache
+def code_version() -> bytes:
+    """briefbook's own code and the libraries that shape a result: a cache from other code is not used."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(sys.version.encode())
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=?;".encode())
+    package = Path(__file__).parent
+    for module in sorted(package.glob("*.py")):
+        h.update(module.name.encode() + b"\0" + module.read_bytes())
+    return h.digest()
+
+
+def enabled() -> bool:
+    return not os.environ.get(DISABLE_VARIABLE)
+
+
+class Store:
+    """A persistent map, in `folder/name-NN.pickle` shards. Entries not asked for or put during a
+    run are dropped when it saves, so that removed briefs do not linger."""
+
+    def __init__(self, folder: Path, name: str, version: bytes = b""):
+        self.folder, self.name = folder, name
+        self.version = code_version() + version
+        self._shards: dict[int, dict[Hashable, Any]] = {}
+        self._used: set[Hashable] = set()
+        self._changed: set[int] = set()
+
+    def _shard_of(self, key: Hashable) -> int:
+        return digest(repr(key).encode())[0] % SHARDS
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"{self.name}-{shard:02d}.pickle"
+
+    def _shard(self, shard: int) -> dict[Hashable, Any]:
+        entries = self._shards.get(shard)
+        if entries is None:
+            entries = {}
+            try:
+                version, stored = pickle.loads(self._path(shard).read_bytes())
+                if version == self.version and isinstance(stored, dict):
+                    entries = stored
+            except Exception:  # missing, truncated, or from another briefbook: start that shard afresh
+                pass
+            self._shards[shard] = entries
+        return entries
+
+    def get(self, key: Hashable) -> Any:
+        self._used.add(key)
+        return self._shard(self._shard_of(key)).get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        shard = self._shard_of(key)
+        self._shard(shard)[key] = value
+        self._used.add(key)
+        self._changed.add(shard)
+
+    def save(self) -> None:
+        """Write the shards that changed or lost entries; call it only after a complete run."""
+        for shard, entries in self._shards.items():
+            unused = entries.keys() - self._used
+            if unused:
+                for key in unused:
+                    del entries[key]
+                self._changed.add(shard)
+        for shard in sorted(self._changed):
+            try:
+                write_atomic(self._path(shard), pickle.dumps((self.version, self._shards[shard]), protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:  # a read-only project still builds; the next run is cold
+                return
+        self._changed.clear()
