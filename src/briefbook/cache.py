@@ -95,6 +95,10 @@ class Store:
 
     def save(self) -> None:
         """Write the shards that changed or lost entries; call it only after a complete run."""
+        loaded = {self._path(shard) for shard in self._shards}
+        for path in self.folder.glob(f"{self.name}-*.pickle"):
+            if path not in loaded:
+                path.unlink(missing_ok=True)  # no entry of it was asked for: all of it is stale
         for shard, entries in self._shards.items():
             unused = entries.keys() - self._used
             if unused:

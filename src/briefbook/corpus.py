@@ -321,10 +321,13 @@ def _load_one(item: tuple[Path, str], store: Store | None) -> tuple[BriefFile | 
     data, problems = read_file(path, display)
     if data is None:
         return None, problems
-    key, hashed = (str(path), display), digest(data)
+    key, hashed = display, digest(data)
     cached = store.get(key) if store is not None else None
     if cached is not None and cached[0] == hashed:
-        return cached[1], cached[2]
+        typed = cached[1]
+        if typed is not None:
+            typed.raw.path = path  # the project may have moved since
+        return typed, cached[2]
     raw, problems = parse_file(path, display, data)
     typed = None
     if raw is not None:

@@ -6,6 +6,7 @@ matter, which any engine that reads mkdocs.yml can build.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import json
@@ -356,10 +357,12 @@ def render_pages(corpus: Corpus, settings: Settings) -> dict[str, Page]:
 
 def _inputs_version(settings: Settings) -> bytes:
     """What every page depends on besides the corpus: the settings and the templates."""
-    data = [repr(settings).encode()]
+    # not where the project is: a cache restored into another checkout still serves
+    data = [repr(dataclasses.replace(settings, project_dir=Path("."))).encode()]
     for folder in (settings.templates, default_templates_dir()):
         if folder.is_dir():
-            data += [str(p).encode() + b"\0" + p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()]
+            data += [str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()]
+        data.append(b"\1")
     return digest(b"\0".join(data))
 
 

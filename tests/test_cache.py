@@ -1,0 +1,147 @@
+"""The cache across runs never shows anything a fresh run would not.
+
+Each test copies the bundled briefing book, runs once to fill the cache, edits the project, and
+compares what a cached run gives (pages, problems with their lines) with a run that uses no cache.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefbook import render
+from briefbook.cache import DISABLE_VARIABLE
+from briefbook.cli import main
+from briefbook.corpus import load_corpus
+from briefbook.render import render_pages
+from briefbook.settings import read_settings
+
+
+REPO = Path(__file__).resolve().parents[1]
+BUILD_EPOCH = "1767225600"  # 2026-01-01
+
+
+@pytest.fixture(scope="module")
+def warmed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("cache") / "project"
+    for name in ("briefs", "templates", "docs"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "mkdocs.yml", project)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+        site(project)
+    assert list((project / ".cache/briefbook").glob("rendered-*.pickle"))
+    return project
+
+
+@pytest.fixture
+def project(warmed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    monkeypatch.delenv(DISABLE_VARIABLE, raising=False)
+    return Path(shutil.copytree(warmed, tmp_path / "project"))
+
+
+def site(project: Path) -> tuple[list, dict[str, tuple[str, str | None]]]:
+    settings = read_settings(project / "mkdocs.yml")
+    result = load_corpus(settings)
+    pages = render_pages(result.corpus, settings) if result.ok else {}
+    return [d.text() for d in result.diagnostics], {p: (page.markdown, page.source) for p, page in pages.items()}
+
+
+def fresh_site(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list, dict]:
+    with monkeypatch.context() as mp:
+        mp.setenv(DISABLE_VARIABLE, "1")
+        return site(project)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append_ally(project: Path) -> None:
+    (project / "briefs/actors/australia.md").write_text(
+        "---\nkind: actor\ntitle: Australia\nsummary: A treaty ally watching the talks.\nreviewed: 2026-11-29\nrole: ally\n---\nText.\n",
+        encoding="utf-8")
+
+
+EDITS = {
+    "an actor's summary": lambda p: edit(p / "briefs/actors/japan.md", "Tokyo welcomed", "Tokyo quietly welcomed"),
+    "a stance": lambda p: edit(p / "briefs/actors/japan.md", "stance: complete, verifiable, irreversible dismantlement", "stance: complete dismantlement"),
+    "an issue's title": lambda p: edit(p / "briefs/issues/sanctions.md", "title: Sanctions and sanctions relief", "title: Sanctions relief"),
+    "a new ally (a column on every summit's matrix)": append_ally,
+    "a summit removed": lambda p: (p / "briefs/summits/vladivostok-2019.md").unlink(),
+    "a brief moved to another folder (its edit link)": lambda p: (p / "briefs/issues/missiles.md").rename(p / "briefs/missiles.md"),
+    "a shared source's title": lambda p: edit(p / "briefs/sources/primary.yml", 'title: "Remarks in a Meeting', 'title: "Remarks at a Meeting'),
+    "a template": lambda p: edit(p / "templates/actor.md.j2", "**Role:**", "**Role in the talks:**"),
+    "a setting": lambda p: edit(p / "mkdocs.yml", "max_age_days: 730", "max_age_days: 30"),
+}
+
+
+@pytest.mark.parametrize("change", EDITS, ids=list(EDITS))
+def test_a_cached_run_after_an_edit_gives_what_a_fresh_run_gives(project, monkeypatch, change):
+    EDITS[change](project)
+    cached = site(project)
+    assert cached == fresh_site(project, monkeypatch)
+    assert cached == site(project)  # and again, now from the cache it just refreshed
+
+
+def test_a_later_day_is_a_change_too(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(BUILD_EPOCH) + 3 * 365 * 86400))  # every brief stale now
+    cached = site(project)
+    assert any("stale" in d for d in cached[0])
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def test_an_edit_renders_only_the_pages_that_show_what_changed(project, monkeypatch):
+    rendered: list[str] = []
+    original = render.Renderer.render
+
+    def counting(self, template, path, corpus, **context):
+        rendered.append(path)
+        return original(self, template, path, corpus, **context)
+
+    monkeypatch.setattr(render.Renderer, "render", counting)
+    site(project)
+    assert rendered == []  # nothing changed: every page comes from the cache
+
+    edit(project / "briefs/actors/japan.md", "Tokyo welcomed", "Tokyo quietly welcomed")
+    site(project)
+    # Japan's page and the pages that read the brief (Japan, an ally, is a column of every summit's
+    # matrix) render again; the pages of the other actors, which never asked about Japan, do not
+    assert "actors/japan.md" in rendered and "actors/index.md" in rendered and "summits/hanoi-2019.md" in rendered
+    assert not [page for page in rendered if page.startswith("actors/") and page not in ("actors/japan.md", "actors/index.md")]
+    assert "tags.md" not in rendered and "views/index.md" not in rendered
+
+
+def test_problems_from_cached_files_keep_their_lines(project, monkeypatch):
+    # references break in files the cache holds: their lines come from the cached positions
+    (project / "briefs/issues/human-rights.md").rename(project / "briefs/issues/rights.md")
+    cached = site(project)
+    broken = [d for d in cached[0] if d.startswith("briefs/actors/china.md:") and "unknown issue `human-rights`" in d]
+    assert broken and not broken[0].startswith("briefs/actors/china.md:1:")
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def test_a_damaged_cache_is_a_miss_not_a_failure(project, monkeypatch):
+    for shard in (project / ".cache/briefbook").glob("*.pickle"):
+        shard.write_bytes(shard.read_bytes()[: shard.stat().st_size // 2])
+    assert site(project) == fresh_site(project, monkeypatch)
+    monkeypatch.chdir(project)
+    (project / "briefs/summits/vladivostok-2019.md").write_text("---\nkind: summit\n---\n")  # errors, to compare
+    checked = CliRunner().invoke(main, ["check", "--format", "json"])
+    monkeypatch.setenv(DISABLE_VARIABLE, "1")
+    assert checked.exit_code == 1 and checked.output == CliRunner().invoke(main, ["check", "--format", "json"]).output
+
+
+def test_removed_briefs_leave_the_cache(project):
+    (project / "briefs/summits/vladivostok-2019.md").unlink()
+    site(project)
+    keys = [key for shard in (project / ".cache/briefbook").glob("*.pickle") for key in pickle.loads(shard.read_bytes())[1]]
+    assert "summits/singapore-2018.md" in keys and "summits/vladivostok-2019.md" not in keys
+    assert not [key for key in keys if "vladivostok-2019" in str(key)]
