@@ -12,28 +12,22 @@ the same fingerprint, the page's Markdown would be the same, and is reused.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator
 
 from pydantic import BaseModel
 
+from .cache import digest
 from .corpus import Corpus
 from .validate import BriefFile
 
 
-class BriefRef(NamedTuple):
-    id: str
-    display: str
-    digest: bytes
-
-
 class _Unknown:
-    """The fingerprint of an answer that cannot be compared across runs: never equal, so the page is rendered again."""
+    """An answer that cannot be compared across runs: it never matches, so the page is rendered again."""
 
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    __hash__ = object.__hash__
+    def __repr__(self) -> str:
+        return f"<unknown {secrets.token_hex(8)}>"  # differs each time, and so does any digest of it
 
     def __reduce__(self) -> str:
         return "UNKNOWN"
@@ -41,16 +35,29 @@ class _Unknown:
 
 UNKNOWN = _Unknown()
 _PLAIN = (str, int, float, bool, type(None), dt.date)
+_EXACTLY_PLAIN = frozenset(_PLAIN) | {dt.datetime}
+_BRIEF = "brief"
 
 
 class Fingerprints:
-    """`fingerprint(value)`: a picklable value, equal across runs exactly when `value` shows the same
-    content. Records are remembered by identity for the run: a source or position is in many answers."""
+    """What an answer shows, in a form that can be kept and compared across runs.
+
+    `self(value)` is a structure of plain values, equal across runs exactly when `value` shows the
+    same content: a brief is `("brief", id, file, digest of its bytes)`, a record (a source, a
+    position) the digest of its fields. `answer(value)` is the digest of that structure's repr, the form stored:
+    a page of the views asks questions whose answers span the whole corpus. Briefs and records are
+    remembered by identity for the run: a source or a position is part of many answers."""
 
     def __init__(self) -> None:
-        self._records: dict[int, tuple[Any, Any]] = {}  # id -> (the record, kept alive so the id stays its own; fingerprint)
+        self._records: dict[int, tuple[Any, Any]] = {}  # id -> (the object, kept alive so that its id stays its own; fingerprint)
+        self._answers: dict[int, bytes] = {}  # id of an object in _records -> its answer
 
     def __call__(self, value: Any) -> Any:
+        kind = type(value)
+        if kind in _EXACTLY_PLAIN:  # most values: checked first, without isinstance
+            return value
+        if kind is list or kind is tuple:
+            return tuple(map(self, value))
         if isinstance(value, _PLAIN):
             return str(value) if isinstance(value, str) else value  # Markup as plain text
         if isinstance(value, (BriefFile, BaseModel)):
@@ -59,7 +66,7 @@ class Fingerprints:
                 known = self._records[id(value)] = (value, self._record(value))
             return known[1]
         if isinstance(value, (list, tuple)):
-            return tuple(self(v) for v in value)
+            return tuple(map(self, value))
         if isinstance(value, Mapping):
             return ("mapping", tuple((self(k), self(v)) for k, v in value.items()))
         if isinstance(value, (set, frozenset)):
@@ -68,8 +75,17 @@ class Fingerprints:
 
     def _record(self, value: BriefFile | BaseModel) -> Any:
         if isinstance(value, BriefFile):
-            return BriefRef(value.id, value.display, value.raw.digest)
-        return (type(value).__name__, tuple(self(v) for v in value.__dict__.values()))
+            return (_BRIEF, value.id, value.display, value.raw.digest)  # the only tuple fingerprint holding bytes
+        # a digest, so that an answer holding many records (every position on an issue) stays short
+        return digest(repr((type(value).__name__, tuple(self(v) for v in value.__dict__.values()))).encode())
+
+    def answer(self, value: Any) -> bytes:
+        if isinstance(value, (BriefFile, BaseModel)):  # looked up again and again: `sources[id]`, `briefs[id]`
+            known = self._answers.get(id(value))
+            if known is None:
+                known = self._answers[id(value)] = digest(repr(self(value)).encode())
+            return known
+        return digest(repr(self(value)).encode())
 
     def arguments(self, args: tuple) -> tuple:
         """Arguments as they can be stored and passed again: plain values and briefs, else UNKNOWN."""
@@ -84,16 +100,16 @@ class _RecordingMapping(Mapping):
 
     def __getitem__(self, key: Any) -> Any:
         value = self._mapping[key]
-        self._asked[(self._name, "[]", key)] = self._fingerprint(value)
+        self._asked[(self._name, "[]", key)] = self._fingerprint.answer(value)
         return value
 
     def __contains__(self, key: object) -> bool:
         value = self._mapping.get(key)
-        self._asked[(self._name, "[]", key)] = self._fingerprint(value)
+        self._asked[(self._name, "[]", key)] = self._fingerprint.answer(value)
         return value is not None
 
     def _all(self) -> Mapping:
-        self._asked[(self._name, "*")] = self._fingerprint(self._mapping)
+        self._asked[(self._name, "*")] = self._fingerprint.answer(self._mapping)
         return self._mapping
 
     def __iter__(self) -> Iterator:
@@ -104,7 +120,7 @@ class _RecordingMapping(Mapping):
 
     def get(self, key: Any, default: Any = None) -> Any:
         value = self._mapping.get(key)
-        self._asked[(self._name, "[]", key)] = self._fingerprint(value)
+        self._asked[(self._name, "[]", key)] = self._fingerprint.answer(value)
         return default if value is None else value
 
     def keys(self):  # type: ignore[no-untyped-def]
@@ -126,18 +142,19 @@ class RecordingCorpus:
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._corpus, name)
         if isinstance(value, Mapping):
-            return _RecordingMapping(name, value, self._asked, self._fingerprint)
-        if not callable(value):
-            self._asked[(name,)] = self._fingerprint(value)
-            return value
-
-        def method(*args: Any, **kwargs: Any) -> Any:
-            result = value(*args, **kwargs)
-            key = (name, self._fingerprint.arguments(args)) if not kwargs else (name, UNKNOWN)
-            self._asked[key] = self._fingerprint(result)
-            return result
-
-        return method
+            seen: Any = _RecordingMapping(name, value, self._asked, self._fingerprint)
+        elif not callable(value):
+            self._asked[(name,)] = self._fingerprint.answer(value)
+            seen = value
+        else:
+            def seen(*args: Any, **kwargs: Any) -> Any:
+                result = value(*args, **kwargs)
+                key = (name, self._fingerprint.arguments(args)) if not kwargs else (name, UNKNOWN)
+                self._asked[key] = self._fingerprint.answer(result)
+                return result
+        # asked once: the next look-up finds the attribute without coming here
+        object.__setattr__(self, name, seen)
+        return seen
 
 
 class Answers:
@@ -160,28 +177,26 @@ class Answers:
                 return False
         return True
 
-    def _answer(self, question: tuple) -> Any:
-        corpus = self._corpus
+    def _answer(self, question: tuple) -> bytes | None:
+        corpus, fingerprint = self._corpus, self._fingerprint
         name = question[0]
         if name.startswith("_") or not hasattr(corpus, name):
-            return UNKNOWN
+            return None
         value = getattr(corpus, name)
-        if len(question) == 1:
-            return self._fingerprint(value)
-        if question[1] == "*":
-            return self._fingerprint(value)
+        if len(question) == 1 or question[1] == "*":
+            return fingerprint.answer(value)
         if question[1] == "[]":
-            return self._fingerprint(value.get(question[2]))
+            return fingerprint.answer(value.get(question[2]))
         if question[1] is UNKNOWN:
-            return UNKNOWN
+            return None
         args = []
         for arg in question[1]:
-            if isinstance(arg, BriefRef):
-                brief = corpus.briefs.get(arg.id)
-                if brief is None or self._fingerprint(brief) != arg:
-                    return UNKNOWN  # the brief it was asked about changed: the page renders again anyway
+            if arg is UNKNOWN:
+                return None
+            if isinstance(arg, tuple):  # a brief: only briefs are stored as tuples
+                brief = corpus.briefs.get(arg[1])
+                if brief is None or fingerprint(brief) != arg:
+                    return None  # the brief it was asked about changed: the page renders again anyway
                 arg = brief
-            elif arg is UNKNOWN:
-                return UNKNOWN
             args.append(arg)
-        return self._fingerprint(value(*args))
+        return fingerprint.answer(value(*args))
