@@ -6,6 +6,7 @@ compares what a cached run gives (pages, problems with their lines) with a run t
 
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
 from pathlib import Path
@@ -145,3 +146,10 @@ def test_removed_briefs_leave_the_cache(project):
     keys = [key for shard in (project / ".cache/briefbook").glob("*.pickle") for key in pickle.loads(shard.read_bytes())[1]]
     assert "summits/singapore-2018.md" in keys and "summits/vladivostok-2019.md" not in keys
     assert not [key for key in keys if "vladivostok-2019" in str(key)]
+
+
+def test_briefs_json_put_together_from_cached_pieces_is_canonical_json(project, monkeypatch):
+    edit(project / "briefs/actors/japan.md", "Tokyo welcomed", "Tokyo quietly welcomed")
+    text = site(project)[1]["briefs.json"][0]
+    assert "Tokyo quietly welcomed" in text
+    assert text == json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False, sort_keys=True) + "\n"
