@@ -44,9 +44,9 @@ class Fingerprints:
 
     `self(value)` is a structure of plain values, equal across runs exactly when `value` shows the
     same content: a brief is `("brief", id, file, digest of its bytes)`, a record (a source, a
-    position) the digest of its fields. `answer(value)` is the digest of that structure's repr, the form stored:
-    a page of the views asks questions whose answers span the whole corpus. Briefs and records are
-    remembered by identity for the run: a source or a position is part of many answers."""
+    position) the digest of its fields. `answer(value)`, the form stored, is the digest of that
+    structure's repr: the views ask questions whose answers span the whole corpus. Briefs and
+    records are remembered by identity for the run: a source or a position is in many answers."""
 
     def __init__(self) -> None:
         self._records: dict[int, tuple[Any, Any]] = {}  # id -> (the object, kept alive so that its id stays its own; fingerprint)

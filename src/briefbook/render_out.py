@@ -96,7 +96,9 @@ def render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: 
             target = staging / "docs" / page.path
             if target.exists():
                 raise RenderOutError(f"{docs_src / page.path} clashes with a page briefbook generates; rename or remove it")
-            write_atomic(target, page.markdown)
+            # written in place: nobody reads the staging folder before it is complete and swapped in
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.markdown, encoding="utf-8")
         write_atomic(staging / "mkdocs.yml", yaml.dump(config, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True))
         write_atomic(staging / OWNER_MARK, "This folder is written by `briefbook render --out`; its content is replaced on each run.\n")
     except BaseException:

@@ -48,26 +48,27 @@ def create_new(path: Path, content: str) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def write_if_changed(path: Path, content: str) -> bool:
-    """Write only when the content differs, so that the file's modification time follows its content."""
-    data = content.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomic(path, data)
-    return True
-
-
 def sync_pages(folder: Path, pages: dict) -> Path:
-    """Make `folder` hold exactly the given pages; unchanged files keep their modification time."""
+    """Make `folder` hold exactly the given pages; unchanged files keep their modification time,
+    so that `mkdocs build --dirty` rebuilds only the pages whose content changed.
+
+    Written in place, not through a temporary file: only briefbook's own builds read this
+    folder, and a file cut short by a killed run differs from its page, so the next run rewrites it.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = set()
+    wanted, folders = set(), {folder}
     for page in pages.values():
         target = folder / page.path
         wanted.add(target)
-        write_if_changed(target, page.markdown)
+        data = page.markdown.encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+        target.write_bytes(data)
     for existing in sorted(folder.rglob("*"), reverse=True):
         if existing.is_file() and existing not in wanted:
             existing.unlink()
