@@ -238,8 +238,8 @@ def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int
     problems: list[Diagnostic] = []
     briefs: dict[str, BriefFile] = {}
     sources: dict[str, Source] = {}
-    # where each source is declared, as a function: locating it may read a cached file again,
-    # so it is done only for the duplicates reported
+    # where each source is declared, as a function: locating it unpacks a cached file's
+    # positions, so it is done only for the duplicates reported
     declared_at: dict[str, Callable[[], Diagnostic]] = {}
 
     def declare(source: Source, where: Callable[[], Diagnostic]) -> None:

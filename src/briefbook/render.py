@@ -388,7 +388,7 @@ def render_pages(corpus: Corpus, settings: Settings) -> dict[str, Page]:
 def _inputs_version(settings: Settings) -> bytes:
     """What every page depends on besides the corpus: the settings and the templates."""
     # not where the project is: a cache restored into another checkout still serves
-    data = [repr(dataclasses.replace(settings, project_dir=Path("."))).encode()]
+    data = [repr({f.name: getattr(settings, f.name) for f in dataclasses.fields(settings) if f.name != "project_dir"}).encode()]
     for folder in (settings.templates, default_templates_dir()):
         if folder.is_dir():
             data += [str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()]
