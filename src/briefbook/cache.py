@@ -93,8 +93,9 @@ class Store:
         self._used.add(key)
         self._changed.add(shard)
 
-    def save(self) -> None:
-        """Write the shards that changed or lost entries; call it only after a complete run."""
+    def save(self) -> bool:
+        """Write the shards that changed or lost entries; call it only after a complete run.
+        False if a shard could not be written."""
         loaded = {self._path(shard) for shard in self._shards}
         for path in self.folder.glob(f"{self.name}-*.pickle"):
             if path not in loaded:
@@ -109,5 +110,6 @@ class Store:
             try:
                 write_atomic(self._path(shard), pickle.dumps((self.version, self._shards[shard]), protocol=pickle.HIGHEST_PROTOCOL))
             except OSError:  # a read-only project still builds; the next run is cold
-                return
+                return False
         self._changed.clear()
+        return True

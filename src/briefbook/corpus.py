@@ -37,6 +37,9 @@ class Corpus:
     sources: dict[str, Source]
     today: dt.date
     max_age_days: int
+    # every file it was linked from (name and digest of the bytes), today and the age limit: two
+    # corpora with the same signature answer every question the same way
+    signature: bytes = b""
 
     def of_kind(self, kind: str) -> list[BriefFile]:
         return [b for b in self.briefs.values() if b.kind == kind]
@@ -265,7 +268,8 @@ def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int
         for i, source in enumerate(f.brief.sources):
             declare(source, functools.partial(f.at, ("sources", i, "id"), ""))
 
-    corpus = Corpus(dict(sorted(briefs.items())), sources, today, max_age_days)
+    signature = digest(repr(sorted((f.raw.display, f.raw.digest) for f in files) + [today, max_age_days]).encode())
+    corpus = Corpus(dict(sorted(briefs.items())), sources, today, max_age_days, signature)
     issue_ids = {b.id for b in corpus.of_kind("issue")}
     actor_ids = {b.id for b in corpus.of_kind("actor")}
 

@@ -34,6 +34,7 @@ from .settings import Settings
 from .export import brief_json, export_json
 from .svg import timeline_svg
 from .validate import CITATION_RE, BriefFile
+from .writer import write_atomic
 
 EXPORT_FILE = "briefs.json"
 SECTIONS = {"summit": "summits", "actor": "actors", "issue": "issues"}
@@ -285,13 +286,15 @@ def _compiled_templates(settings: Settings) -> jinja2.BytecodeCache | None:
 class Renderer:
     """Renders every page of the site from a corpus, reusing the pages of an earlier run whose inputs are unchanged."""
 
-    def __init__(self, corpus: Corpus, settings: Settings, store: Store | None = None):
+    def __init__(self, corpus: Corpus, settings: Settings, store: Store | None = None, corpus_unchanged: bool = False):
         self.corpus = corpus
         self.settings = settings
         self.env = environment(settings)
         self.store = store
         self.fingerprint = Fingerprints()
         self.answers = Answers(corpus, self.fingerprint)
+        # the corpus the cache was last made or checked against: every answer would be the same
+        self.corpus_unchanged = corpus_unchanged
 
     def render(self, template: str, path: str, corpus: Corpus | RecordingCorpus, **context: Any) -> str:
         here = posixpath.dirname(path)
@@ -313,7 +316,7 @@ class Renderer:
         if self.store is None:
             return make(self.corpus)
         entry = self.store.get(path)
-        if entry is not None and entry[0] == own and self.answers.same(entry[1]):
+        if entry is not None and entry[0] == own and (self.corpus_unchanged or self.answers.same(entry[1])):
             return entry[2]
         asked: dict = {}
         page = make(RecordingCorpus(self.corpus, asked, self.fingerprint))
@@ -377,11 +380,25 @@ def template_error(err: jinja2.TemplateError) -> str:
 
 
 def render_pages(corpus: Corpus, settings: Settings) -> dict[str, Page]:
-    store = Store(settings.cache, "rendered", _inputs_version(settings)) if cache_enabled() else None
+    if not cache_enabled():
+        with gc_paused():
+            return Renderer(corpus, settings).pages()
+    store = Store(settings.cache, "rendered", _inputs_version(settings))
+    # Whom the cached pages were last checked against. Removed while the shards are written, so
+    # that a run stopped halfway leaves the next one to check each page.
+    checked_against = settings.cache / "rendered.corpus"
+    try:
+        unchanged = checked_against.read_bytes() == store.version + corpus.signature
+    except OSError:
+        unchanged = False
     with gc_paused():
-        pages = Renderer(corpus, settings, store).pages()
-    if store is not None:
-        store.save()
+        pages = Renderer(corpus, settings, store, unchanged).pages()
+    try:
+        checked_against.unlink(missing_ok=True)
+        if store.save():
+            write_atomic(checked_against, store.version + corpus.signature)
+    except OSError:  # a read-only project still builds; the next run checks every page
+        pass
     return pages
 
 
