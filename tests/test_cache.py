@@ -153,3 +153,11 @@ def test_briefs_json_put_together_from_cached_pieces_is_canonical_json(project, 
     text = site(project)[1]["briefs.json"][0]
     assert "Tokyo quietly welcomed" in text
     assert text == json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def test_a_cache_that_cannot_be_written_leaves_the_run_as_it_would_be(project, monkeypatch):
+    shutil.rmtree(project / ".cache/briefbook")
+    (project / ".cache/briefbook").write_text("not a folder")  # as root, a file stops writes where permissions would not
+    edit(project / "briefs/actors/japan.md", "Tokyo welcomed", "Tokyo quietly welcomed")
+    assert site(project) == fresh_site(project, monkeypatch)
+    assert (project / ".cache/briefbook").read_text() == "not a folder"

@@ -96,20 +96,20 @@ class Store:
     def save(self) -> bool:
         """Write the shards that changed or lost entries; call it only after a complete run.
         False if a shard could not be written."""
-        loaded = {self._path(shard) for shard in self._shards}
-        for path in self.folder.glob(f"{self.name}-*.pickle"):
-            if path not in loaded:
-                path.unlink(missing_ok=True)  # no entry of it was asked for: all of it is stale
         for shard, entries in self._shards.items():
             unused = entries.keys() - self._used
             if unused:
                 for key in unused:
                     del entries[key]
                 self._changed.add(shard)
-        for shard in sorted(self._changed):
-            try:
+        loaded = {self._path(shard) for shard in self._shards}
+        try:
+            for path in self.folder.glob(f"{self.name}-*.pickle"):
+                if path not in loaded:
+                    path.unlink()  # no entry of it was asked for: all of it is stale
+            for shard in sorted(self._changed):
                 write_atomic(self._path(shard), pickle.dumps((self.version, self._shards[shard]), protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError:  # a read-only project still builds; the next run is cold
-                return False
+        except OSError:  # a read-only project still builds; the next run is cold
+            return False
         self._changed.clear()
         return True
