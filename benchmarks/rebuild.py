@@ -7,6 +7,7 @@ each against that full build:
 
 - a content edit: one actor's summary changes. Only the pages whose Markdown changed are
   rebuilt (the actor's page and the actors index); the benchmark checks both show the edit.
+- a body edit: a paragraph is added to the actor's prose, which only its page shows.
 - a stance edit: one position's stance changes; it shows on the actor's page, its issue's
   page, the matrix and the summits the actor attends, which are checked.
 - a title edit, a brief added, a brief removed: the navigation on every page changes, so the
@@ -81,6 +82,9 @@ def main() -> None:
             assert "Benchmark edit: a new bottom line." in html(site, "actors")
 
         dirty("content edit (one actor's summary)", shows_summary)
+
+        actor.write_text(actor.read_text(encoding="utf-8") + "\nBenchmark edit: a new closing paragraph.\n", encoding="utf-8")
+        dirty("body edit (one actor's prose)", lambda: html(site, f"actors/{actor.stem}").index("Benchmark edit: a new closing paragraph."))
 
         edit(actor, r"^    stance: \"[^\"]*\"", '    stance: "benchmarked stance"')
         issue = re.search(r"^positions:\n  ([a-z0-9-]+):", actor.read_text(encoding="utf-8"), re.MULTILINE).group(1)  # type: ignore[union-attr]

@@ -78,6 +78,9 @@ EDITS = {
     "a new ally (a column on every summit's matrix)": append_ally,
     "a summit removed": lambda p: (p / "briefs/summits/vladivostok-2019.md").unlink(),
     "a brief moved to another folder (its edit link)": lambda p: (p / "briefs/issues/missiles.md").rename(p / "briefs/missiles.md"),
+    "a body's prose": lambda p: edit(p / "briefs/actors/japan.md", "took the breakdown in Hanoi calmly", "took the breakdown in Hanoi coolly"),
+    "a citation added to a body (the sources it lists, and the sources view)":
+        lambda p: edit(p / "briefs/issues/missiles.md", "## Overview\n", "## Overview\n\nSee also [@wapo-partial-relief-2019-02-28].\n"),
     "a shared source's title": lambda p: edit(p / "briefs/sources/primary.yml", 'title: "Remarks in a Meeting', 'title: "Remarks at a Meeting'),
     "a template": lambda p: edit(p / "templates/actor.md.j2", "**Role:**", "**Role in the talks:**"),
     "a setting": lambda p: edit(p / "mkdocs.yml", "max_age_days: 730", "max_age_days: 30"),
@@ -100,14 +103,7 @@ def test_a_later_day_is_a_change_too(project, monkeypatch):
 
 
 def test_an_edit_renders_only_the_pages_that_show_what_changed(project, monkeypatch):
-    rendered: list[str] = []
-    original = render.Renderer.render
-
-    def counting(self, template, path, corpus, **context):
-        rendered.append(path)
-        return original(self, template, path, corpus, **context)
-
-    monkeypatch.setattr(render.Renderer, "render", counting)
+    rendered = count_renders(monkeypatch)
     site(project)
     assert rendered == []  # nothing changed: every page comes from the cache
 
@@ -118,6 +114,38 @@ def test_an_edit_renders_only_the_pages_that_show_what_changed(project, monkeypa
     assert "actors/japan.md" in rendered and "actors/index.md" in rendered and "summits/hanoi-2019.md" in rendered
     assert not [page for page in rendered if page.startswith("actors/") and page not in ("actors/japan.md", "actors/index.md")]
     assert "tags.md" not in rendered and "views/index.md" not in rendered
+
+
+def test_an_edit_to_a_body_renders_only_its_page(project, monkeypatch):
+    rendered = count_renders(monkeypatch)
+    edit(project / "briefs/actors/japan.md", "took the breakdown in Hanoi calmly", "took the breakdown in Hanoi coolly")
+    pages = site(project)[1]
+    assert rendered == ["actors/japan.md"]  # and briefs.json, put together from its pieces
+    assert "coolly" in pages["actors/japan.md"][0] and "coolly" in pages["briefs.json"][0]
+
+
+def test_a_template_that_shows_another_briefs_body_follows_its_edits(project, monkeypatch):
+    template = project / "templates/issue.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + '\n{{ corpus.briefs["japan"].raw.body }}\n', encoding="utf-8")
+    site(project)
+    rendered = count_renders(monkeypatch)
+    edit(project / "briefs/actors/japan.md", "took the breakdown in Hanoi calmly", "took the breakdown in Hanoi coolly")
+    cached = site(project)
+    assert "issues/missiles.md" in rendered and "coolly" in cached[1]["issues/missiles.md"][0]
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages rendered from now on (the others come from the cache)."""
+    rendered: list[str] = []
+    original = render.Renderer.render
+
+    def counting(self, template, path, corpus, **context):
+        rendered.append(path)
+        return original(self, template, path, corpus, **context)
+
+    monkeypatch.setattr(render.Renderer, "render", counting)
+    return rendered
 
 
 def test_problems_from_cached_files_keep_their_lines(project, monkeypatch):

@@ -4,9 +4,11 @@ would come out the same.
 A page's template reaches other briefs only through the `corpus` it is given. Rendering gives it
 a `RecordingCorpus`, which notes each question (an attribute, a method call with its arguments, a
 key looked up in `corpus.briefs` or `corpus.sources`) with a fingerprint of the answer. A brief
-answers with its id, file and the digest of its bytes, so whatever the template reads from it is
-covered. The next run asks the same questions of the new corpus (`Answers`); if every answer has
-the same fingerprint, the page's Markdown would be the same, and is reused.
+answers with its id, file, the digest of its front matter and the sources its body cites, so
+whatever the template reads from it is covered; the body itself, which only a few pages show, is
+noted where it is read (`noting_body_reads`). The next run asks the same questions of the new
+corpus (`Answers`); if every answer has the same fingerprint, the page's Markdown would be the
+same, and is reused.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping
+from contextlib import contextmanager
 from typing import Any, Iterator
 
 from pydantic import BaseModel
 
 from .cache import digest
 from .corpus import Corpus
+from .loader import RawFile, body_readers
 from .validate import BriefFile
 
 
@@ -37,13 +41,15 @@ UNKNOWN = _Unknown()
 _PLAIN = (str, int, float, bool, type(None), dt.date)
 _EXACTLY_PLAIN = frozenset(_PLAIN) | {dt.datetime}
 _BRIEF = "brief"
+_BODY = "@body"  # not a name a corpus attribute can have
 
 
 class Fingerprints:
     """What an answer shows, in a form that can be kept and compared across runs.
 
     `self(value)` is a structure of plain values, equal across runs exactly when `value` shows the
-    same content: a brief is `("brief", id, file, digest of its bytes)`, a record (a source, a
+    same content: a brief is `("brief", id, file, digest of its front matter, sources its body
+    cites)`, a record (a source, a
     position) the digest of its fields. `answer(value)`, the form stored, is the digest of that
     structure's repr: the views ask questions whose answers span the whole corpus. Briefs and
     records are remembered by identity for the run: a source or a position is in many answers."""
@@ -75,7 +81,10 @@ class Fingerprints:
 
     def _record(self, value: BriefFile | BaseModel) -> Any:
         if isinstance(value, BriefFile):
-            return (_BRIEF, value.id, value.display, value.raw.digest)  # the only tuple fingerprint holding bytes
+            # its front matter and the sources its body cites; the body itself only where it is read
+            # (`noting_body_reads`): an edit to the prose changes its own page, not every view
+            cited = tuple(source_id for source_id, _, _ in value.citations)
+            return (_BRIEF, value.id, value.display, value.raw.front_digest, cited)  # the only tuple fingerprint holding bytes
         # a digest, so that an answer holding many records (every position on an issue) stays short
         return digest(repr((type(value).__name__, tuple(self(v) for v in value.__dict__.values()))).encode())
 
@@ -157,6 +166,20 @@ class RecordingCorpus:
         return seen
 
 
+@contextmanager
+def noting_body_reads(asked: dict) -> Iterator[None]:
+    """Note in `asked` the body of each brief read meanwhile, with a digest of its text."""
+
+    def note(raw: RawFile) -> None:
+        asked[(_BODY, raw.id)] = digest(raw.body_text.encode())
+
+    token = body_readers.set(note)
+    try:
+        yield
+    finally:
+        body_readers.reset(token)
+
+
 class Answers:
     """The current corpus's answers to questions recorded in an earlier run, each computed once."""
 
@@ -180,6 +203,9 @@ class Answers:
     def _answer(self, question: tuple) -> bytes | None:
         corpus, fingerprint = self._corpus, self._fingerprint
         name = question[0]
+        if name == _BODY:
+            brief = corpus.briefs.get(question[1])
+            return digest(brief.raw.body_text.encode()) if brief is not None else None
         if name.startswith("_") or not hasattr(corpus, name):
             return None
         value = getattr(corpus, name)

@@ -13,9 +13,10 @@ import marshal
 import os
 import re
 import stat
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from yaml import events as ev
@@ -63,6 +64,11 @@ NON_TEXT_TAGS = {
 }
 
 
+# Told of each read of a file's body while it is set: a body shows on few pages (its brief's own),
+# so the page cache (asked.py) notes who reads it rather than counting it in every brief's answer.
+body_readers: ContextVar[Callable[[RawFile], None] | None] = ContextVar("body_readers", default=None)
+
+
 @dataclass
 class RawFile:
     """A loaded file: its front matter as plain values, and where each value sits."""
@@ -70,7 +76,7 @@ class RawFile:
     path: Path
     display: str
     data: dict[str, Any]
-    body: str = ""
+    body_text: str = ""  # read it as `body`, so that a renderer can note who reads it
     body_line: int = 1
     # the YAML text as written, comments included, and the file line it starts on
     front: str = ""
@@ -81,11 +87,23 @@ class RawFile:
     # path of a plain scalar that YAML read as a non-text value -> (its text, what YAML read)
     non_text: dict[Path_, tuple[str, str]] = field(default_factory=dict)
     digest: bytes = b""  # of the file's bytes: what a cached result of this file is keyed by
+    front_digest: bytes = b""  # of the front matter alone: all that most pages show of a brief
     packed_positions: bytes = b""  # values and keys while cached, unpacked when first asked for
 
     @functools.cached_property  # asked for on every link to the brief
     def id(self) -> str:
         return self.path.stem
+
+    @property
+    def body(self) -> str:
+        reader = body_readers.get()
+        if reader is not None:
+            reader(self)
+        return self.body_text
+
+    @body.setter
+    def body(self, text: str) -> None:
+        self.body_text = text
 
     def locate(self, path: Path_) -> Location:
         """Where a field path points: the value, else its key, else the nearest parent."""
@@ -379,7 +397,7 @@ def parse_file(path: Path, display: str, data: bytes) -> tuple[RawFile | None, l
     if isinstance(split, Diagnostic):
         return None, [split] + ([name_problem] if name_problem else [])
     front, raw.body, raw.body_line = split
-    raw.front, raw.front_line = front, 2
+    raw.front, raw.front_line, raw.front_digest = front, 2, digest(front.encode("utf-8"))
     problems = parse_yaml(front, raw, 2) + check_body(raw)
     if name_problem:
         problems.append(name_problem)

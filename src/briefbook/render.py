@@ -23,7 +23,7 @@ import jinja2
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
-from .asked import Answers, Fingerprints, RecordingCorpus
+from .asked import Answers, Fingerprints, RecordingCorpus, noting_body_reads
 from .cache import Store, code_version, digest
 from .cache import enabled as cache_enabled
 from .corpus import ROLE_TITLES, Corpus, cited_source_ids, gc_paused
@@ -319,12 +319,13 @@ class Renderer:
         if entry is not None and entry[0] == own and (self.corpus_unchanged or self.answers.same(entry[1])):
             return entry[2]
         asked: dict = {}
-        page = make(RecordingCorpus(self.corpus, asked, self.fingerprint))
+        with noting_body_reads(asked):
+            page = make(RecordingCorpus(self.corpus, asked, self.fingerprint))
         self.store.put(path, (own, asked, page))
         return page
 
     def brief_page(self, brief: BriefFile) -> Page:
-        return self._reused_or_made(page_path(brief), self.fingerprint(brief), lambda corpus: self._brief_page(brief, corpus))
+        return self._reused_or_made(page_path(brief), _whole(brief), lambda corpus: self._brief_page(brief, corpus))
 
     def _brief_page(self, brief: BriefFile, corpus: Corpus | RecordingCorpus) -> Page:
         path = page_path(brief)
@@ -342,7 +343,7 @@ class Renderer:
         """A brief's part of briefs.json, as an earlier run wrote it if the brief is unchanged."""
         if self.store is None:
             return brief_json(brief)
-        key, own = ("json", brief.id), self.fingerprint(brief)
+        key, own = ("json", brief.id), _whole(brief)
         entry = self.store.get(key)
         if entry is None or entry[0] != own:
             entry = (own, brief_json(brief))
@@ -363,6 +364,11 @@ class Renderer:
         pages.append(self._reused_or_made("views/timeline.svg", None, lambda corpus: Page("views/timeline.svg", timeline_svg(corpus))))
         pages.append(self._reused_or_made(EXPORT_FILE, None, lambda corpus: Page(EXPORT_FILE, export_json(corpus, self._brief_json))))
         return {p.path: p for p in sorted(pages, key=lambda p: p.path)}
+
+
+def _whole(brief: BriefFile) -> tuple[str, str, bytes]:
+    """What a page made from the brief alone depends on: all of its file, body included."""
+    return brief.id, brief.display, brief.raw.digest
 
 
 def _link_citations(body: str, numbers: dict[str, int]) -> str:
