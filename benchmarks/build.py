@@ -13,7 +13,8 @@ For each size N it writes a synthetic corpus (benchmarks/corpus.py), then, in ch
 It prints seconds, ms per brief, the child's peak memory (ru_maxrss from wait4), the site's size
 and its search index, and the ratios the targets are about. `--render-sizes` times `briefbook
 render --out` (load, validate, render to Markdown, write; no MkDocs) on larger corpora: without
-a cache, with the cache of the run before and nothing changed, and after one brief's edit.
+a cache, with the cache of the run before and nothing changed, and after an edit to one brief's
+summary, then to its prose.
 Full builds and the floor's `render --out` start with no cache (`.cache/briefbook` removed).
 `--profile N` builds the N-brief corpus once more under cProfile and prints where the time goes.
 """
@@ -66,12 +67,23 @@ def cold(project: Path, args: list[str]) -> Run:
     return run(args, project)
 
 
-def edit_one_brief(project: Path) -> None:
-    """An analyst's edit: one actor's summary changes."""
-    actor = sorted((project / "briefs" / "actors").glob("*.md"))[len(list((project / "briefs" / "actors").glob("*.md"))) // 2]
+def middle_actor(project: Path) -> Path:
+    actors = sorted((project / "briefs" / "actors").glob("*.md"))
+    return actors[len(actors) // 2]
+
+
+def edit_summary(project: Path) -> None:
+    """An analyst's edit: one actor's summary changes (it shows on other pages too)."""
+    actor = middle_actor(project)
     text = actor.read_text(encoding="utf-8")
     assert '\nsummary: "' in text, actor
     actor.write_text(text.replace('\nsummary: "', '\nsummary: "Edited. ', 1), encoding="utf-8")
+
+
+def edit_body(project: Path) -> None:
+    """The commonest edit: a paragraph added to one actor's prose (only its page shows it)."""
+    actor = middle_actor(project)
+    actor.write_text(actor.read_text(encoding="utf-8") + "\nA new closing paragraph.\n", encoding="utf-8")
 
 
 def best(repeat: int, fn) -> Run:
@@ -164,8 +176,10 @@ def main() -> None:
             print(f"`briefbook render --out` of {n} briefs (load, validate, render, write; no MkDocs; target < 5 s):")
             runs = {"no cache (a fresh clone)": best(args.repeat, lambda: cold(project, render)),
                     "cache, nothing changed": best(args.repeat, lambda: run(render, project))}
-            edit_one_brief(project)
+            edit_summary(project)
             runs["cache, one actor's summary edited"] = run(render, project)
+            edit_body(project)
+            runs["cache, one actor's prose edited"] = run(render, project)
             for label, r in runs.items():
                 print(f"  {label:<36} {r.seconds:6.2f} s wall, {r.cpu:6.2f} s CPU, peak {r.peak_mb:5.0f} MB", flush=True)
 
