@@ -97,7 +97,9 @@ class Corpus:
 
     def cited_sources(self, brief: BriefFile) -> list[Source]:
         """The sources a brief declares or cites, in order of first mention: its numbered list."""
-        return [self.sources[i] for i in cited_source_ids(brief) if i in self.sources]
+        ids = dict.fromkeys(s.id for s in brief.brief.sources)
+        ids.update(dict.fromkeys(source_id for source_id, _ in _citations(brief)))
+        return [self.sources[i] for i in ids if i in self.sources]
 
     def position(self, actor_id: str, issue_id: str) -> Position | None:
         actor = self.briefs.get(actor_id)
@@ -175,13 +177,6 @@ class Corpus:
         elif isinstance(b, Issue):
             derived.append(b.title)
         return list(dict.fromkeys([*b.tags, *derived]))
-
-
-def cited_source_ids(brief: BriefFile) -> list[str]:
-    """The ids of the sources a brief declares or cites, in order of first mention."""
-    ids = dict.fromkeys(s.id for s in brief.brief.sources)
-    ids.update(dict.fromkeys(source_id for source_id, _ in _citations(brief)))
-    return list(ids)
 
 
 def _citations(brief: BriefFile) -> Iterator[tuple[str, tuple]]:

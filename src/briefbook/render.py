@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from .asked import Answers, Fingerprints, RecordingCorpus, noting_body_reads
 from .cache import Store, code_version, digest
 from .cache import enabled as cache_enabled
-from .corpus import ROLE_TITLES, Corpus, cited_source_ids, gc_paused
+from .corpus import ROLE_TITLES, Corpus, gc_paused
 from .diagnostics import Diagnostic
 from .model import LIKELIHOOD_RANGES
 from .loader import ID_RE
@@ -329,8 +329,7 @@ class Renderer:
 
     def _brief_page(self, brief: BriefFile, corpus: Corpus | RecordingCorpus) -> Page:
         path = page_path(brief)
-        # looked up one by one, so that a later run compares each source once, not once per brief citing it
-        sources = [corpus.sources[i] for i in cited_source_ids(brief) if i in corpus.sources]
+        sources = corpus.cited_sources(brief)
         numbers = {s.id: n for n, s in enumerate(sources, start=1)}
         body = _link_citations(safe_body(brief.raw.body, self.settings.allow_raw_html), numbers)
         markdown = self.render(
