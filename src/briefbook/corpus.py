@@ -327,10 +327,9 @@ def _load_one(item: tuple[Path, str], store: Store | None) -> tuple[BriefFile | 
         if typed is not None:
             typed.raw.path = path  # the project may have moved since
         return typed, cached[2]
-    raw, problems = parse_file(path, display, data)
+    raw, problems = parse_file(path, display, data, hashed)
     typed = None
     if raw is not None:
-        raw.digest = hashed
         typed, more = validate_file(raw)
         problems += more
     if store is not None:

@@ -362,10 +362,7 @@ def load_file(path: Path, display: str) -> tuple[RawFile | None, list[Diagnostic
     data, problems = read_file(path, display)
     if data is None:
         return None, problems
-    raw, problems = parse_file(path, display, data)
-    if raw is not None:
-        raw.digest = digest(data)
-    return raw, problems
+    return parse_file(path, display, data, digest(data))
 
 
 def read_file(path: Path, display: str) -> tuple[bytes | None, list[Diagnostic]]:
@@ -383,11 +380,12 @@ def read_file(path: Path, display: str) -> tuple[bytes | None, list[Diagnostic]]
     return data, []
 
 
-def parse_file(path: Path, display: str, data: bytes) -> tuple[RawFile | None, list[Diagnostic]]:
+def parse_file(path: Path, display: str, data: bytes, data_digest: bytes) -> tuple[RawFile | None, list[Diagnostic]]:
+    """A file's bytes as front matter and body; `data_digest` is `digest(data)`, which the caller has already."""
     text, problems = _decode(data, display)
     if text is None:
         return None, problems
-    raw = RawFile(path=path, display=display, data={})
+    raw = RawFile(path=path, display=display, data={}, digest=data_digest)
     if path.suffix in SOURCES_SUFFIXES:
         raw.front = text
         problems = parse_yaml(text, raw, 1)
