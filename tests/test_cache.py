@@ -95,6 +95,14 @@ def test_a_cached_run_after_an_edit_gives_what_a_fresh_run_gives(project, monkey
     assert cached == site(project)  # and again, now from the cache it just refreshed
 
 
+def test_edits_in_a_row_each_give_what_a_fresh_run_gives(project, monkeypatch):
+    # the title edit rebuilds briefs.json from the pieces of the other briefs, kept from the run
+    # before: the Japan piece it reuses must still make briefs.json follow Japan's prose edit
+    for change in ("an issue's title", "a body's prose", "a stance"):
+        EDITS[change](project)
+        assert site(project) == fresh_site(project, monkeypatch), change
+
+
 def test_a_later_day_is_a_change_too(project, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(BUILD_EPOCH) + 3 * 365 * 86400))  # every brief stale now
     cached = site(project)

@@ -16,7 +16,7 @@ import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Hashable, TypeVar
 from urllib.parse import quote
 
 import jinja2
@@ -36,6 +36,7 @@ from .svg import timeline_svg
 from .validate import CITATION_RE, BriefFile
 from .writer import write_atomic
 
+_Made = TypeVar("_Made")
 EXPORT_FILE = "briefs.json"
 SECTIONS = {"summit": "summits", "actor": "actors", "issue": "issues"}
 VIEWS = ("matrix", "timeline", "watch", "sources")
@@ -295,6 +296,7 @@ class Renderer:
         self.answers = Answers(corpus, self.fingerprint)
         # the corpus the cache was last made or checked against: every answer would be the same
         self.corpus_unchanged = corpus_unchanged
+        self._making: list[dict] = []  # what is being made, innermost last: the questions each has asked
 
     def render(self, template: str, path: str, corpus: Corpus | RecordingCorpus, **context: Any) -> str:
         here = posixpath.dirname(path)
@@ -310,19 +312,26 @@ class Renderer:
         )
         return _EXTRA_BLANK_LINES.sub("\n\n", markdown)
 
-    def _reused_or_made(self, path: str, own: Any, make: Callable[[Corpus | RecordingCorpus], Page]) -> Page:
-        """The page an earlier run made, if its own input (`own`) and every answer the corpus gave
-        its template are unchanged; else the page made now, with what it asked noted for the next run."""
+    def _reused_or_made(self, key: Hashable, own: Any, make: Callable[[Corpus | RecordingCorpus], _Made]) -> _Made:
+        """What an earlier run made (a page, a piece of one), if its own input (`own`) and every answer
+        the corpus gave while making it are unchanged; else made now, with what it asked noted for the next run."""
         if self.store is None:
             return make(self.corpus)
-        entry = self.store.get(path)
+        entry = self.store.get(key)
         if entry is not None and entry[0] == own and (self.corpus_unchanged or self.answers.same(entry[1])):
-            return entry[2]
-        asked: dict = {}
-        with noting_body_reads(asked):
-            page = make(RecordingCorpus(self.corpus, asked, self.fingerprint))
-        self.store.put(path, (own, asked, page))
-        return page
+            asked, made = entry[1], entry[2]
+        else:
+            asked = {}
+            self._making.append(asked)
+            try:
+                with noting_body_reads(asked):
+                    made = make(RecordingCorpus(self.corpus, asked, self.fingerprint))
+            finally:
+                self._making.pop()
+            self.store.put(key, (own, asked, made))
+        if self._making:  # a piece of what is being made (briefs.json's part for a brief): that depends on it too
+            self._making[-1].update(asked)
+        return made
 
     def brief_page(self, brief: BriefFile) -> Page:
         return self._reused_or_made(page_path(brief), _whole(brief), lambda corpus: self._brief_page(brief, corpus))
@@ -340,14 +349,7 @@ class Renderer:
 
     def _brief_json(self, brief: BriefFile) -> str:
         """A brief's part of briefs.json, as an earlier run wrote it if the brief is unchanged."""
-        if self.store is None:
-            return brief_json(brief)
-        key, own = ("json", brief.id), _whole(brief)
-        entry = self.store.get(key)
-        if entry is None or entry[0] != own:
-            entry = (own, brief_json(brief))
-            self.store.put(key, entry)
-        return entry[1]
+        return self._reused_or_made(("json", brief.id), _whole(brief), lambda corpus: brief_json(brief))
 
     def _view(self, template: str, path: str) -> Page:
         return self._reused_or_made(path, None, lambda corpus: Page(path, self.render(template, path, corpus)))
