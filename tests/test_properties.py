@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from briefbook.corpus import link
 from briefbook.diagnostics import Diagnostic
 from briefbook.loader import load_file
-from briefbook.markdown_ext import is_safe_url
+from briefbook.sanitize import is_safe_url
 from briefbook.render import render_pages
 from briefbook.settings import Settings
 from briefbook.validate import validate_file

@@ -26,7 +26,7 @@ from .writer import write_atomic
 SHARDS = 64
 # disables the cache for one run (for a suspicion, a benchmark or a test of the cold path)
 DISABLE_VARIABLE = "BRIEFBOOK_NO_CACHE"
-_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "Jinja2", "MarkupSafe")
+_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "Jinja2", "MarkupSafe", "Markdown", "pymdown-extensions", "nh3")
 
 
 def digest(data: bytes) -> bytes:

@@ -20,6 +20,7 @@ from .cache import enabled as cache_enabled
 from .loader import discover, parse_file, read_file
 from .model import Actor, Issue, Position, Source, Summit, TimelineEntry, WatchItem
 from .settings import Settings, build_date
+from .body import MarkdownSetup
 from .validate import BriefFile, SourcesFile, validate_file
 
 KIND_ORDER = ("summit", "actor", "issue")
@@ -314,7 +315,7 @@ class LoadResult:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
-def _load_one(item: tuple[Path, str], store: Store | None) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
+def _load_one(item: tuple[Path, str], store: Store | None, markdown: MarkdownSetup) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
     """A file's typed brief and problems: from the cache when the file's bytes are those it was made from."""
     path, display = item
     data, problems = read_file(path, display)
@@ -330,7 +331,7 @@ def _load_one(item: tuple[Path, str], store: Store | None) -> tuple[BriefFile | 
     raw, problems = parse_file(path, display, data, hashed)
     typed = None
     if raw is not None:
-        typed, more = validate_file(raw)
+        typed, more = validate_file(raw, markdown)
         problems += more
     if store is not None:
         store.put(key, (hashed, typed and dataclasses.replace(typed, raw=typed.raw.packed()), problems))
@@ -368,11 +369,12 @@ def _load_corpus(settings: Settings, paths: list[Path] | None, strict: bool | No
         shown = {display_of.get(p.resolve(), d) for p, d in selected}
         found += [(p, d) for p, d in selected if p.resolve() not in display_of]
     files = []
-    store = Store(settings.cache, "briefs") if cache_enabled() else None
+    # which citations are code depends on the site's Markdown
+    store = Store(settings.cache, "briefs", digest(repr(settings.markdown).encode())) if cache_enabled() else None
     # One process: on two cores a process pool was slower, as sending the validated
     # briefs back to the parent costs what the second core saves (benchmarks/README.md).
     for item in found:
-        typed, more = _load_one(item, store)
+        typed, more = _load_one(item, store, settings.markdown)
         problems += more
         if typed is not None:
             files.append(typed)

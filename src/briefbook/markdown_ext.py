@@ -1,35 +1,20 @@
 """A Markdown extension the plugin adds to every page: safe links and accessible tables.
 
-Raw HTML from briefs is escaped before it gets here (render.safe_body); this is
-the second line: whatever Markdown a page holds, no `javascript:` link or
+Raw HTML from briefs is escaped before it gets here (body.render_body), and the
+HTML of their pages is sanitized after (sanitize.py); this is the line between: whatever Markdown a page holds, no `javascript:` link or
 event-handler attribute reaches the HTML, and table headers carry their scope.
 """
 
 from __future__ import annotations
 
-import html
-import re
 import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from .sanitize import is_safe_url
+
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "srcset")
-SAFE_SCHEMES = ("http", "https", "mailto")
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
-
-
-def is_safe_url(url: str) -> bool:
-    """Relative URLs and http, https and mailto links; nothing a browser would run or inline."""
-    # The serializer keeps character references (`jav&#x61;script:`) and the browser decodes them.
-    decoded = url
-    for _ in range(3):
-        url, decoded = decoded, html.unescape(decoded)
-        if decoded == url:
-            break
-    match = _SCHEME.match(_CONTROL.sub("", decoded))
-    return match is None or match.group(1).lower() in SAFE_SCHEMES
 
 
 class _SafetyTreeprocessor(Treeprocessor):

@@ -16,10 +16,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from .body import MarkdownSetup
 from .corpus import Corpus, load_corpus
 from .diagnostics import Diagnostic, format_text
 from .navigation import navigation
 from .render import ERROR_PAGE, Page, error_banner, error_page, render_pages, shipped_dir, template_error
+from .sanitize import sanitize
 from .search import SearchIndexError, build_search_index
 from .settings import Settings, SettingsError
 from .writer import sync_pages, write_atomic
@@ -64,6 +66,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         self.site_signature = ""  # what every page shows besides its own content: see on_files
         self.outputs: list[str] = []
         self.read_only: list[tuple[File, bool]] = []  # tags indexes a dirty build reads but does not rewrite
+        self.generated: set[str] = set()  # the pages made from the briefs, whose HTML is sanitized
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, with its last good pages.
@@ -76,7 +79,8 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         project_dir = Path(config.config_file_path).parent.absolute()
         try:
             self.settings = settings = Settings(
-                project_dir=project_dir, docs_dir=os.path.relpath(config.docs_dir, project_dir), **dict(self.config)
+                project_dir=project_dir, docs_dir=os.path.relpath(config.docs_dir, project_dir),
+                markdown=MarkdownSetup.of(config.markdown_extensions, config.mdx_configs), **dict(self.config)
             )
         except SettingsError as err:
             raise PluginError(f"briefbook: {err}") from None
@@ -128,6 +132,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.settings is not None
         pages_dir = sync_pages(self.settings.cache / "pages", self.pages)
+        self.generated = set(self.pages)
         docs_dir = Path(config.docs_dir)
         for page in self.pages.values():
             if files.get_file_from_path(page.path) is not None:
@@ -205,6 +210,13 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         if not self.errors or page.file.src_uri == ERROR_PAGE:
             return markdown
         return error_banner(self.errors, page.file.src_uri, "admonition" in config.markdown_extensions) + markdown
+
+    @event_priority(-100)  # last, so that no plugin adds to the HTML after it is sanitized
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        assert self.settings is not None
+        if self.settings.allow_raw_html or page.file.src_uri not in self.generated:
+            return html  # hand-written pages are the maintainers' own, trusted as templates are
+        return sanitize(html)
 
     @event_priority(-50)  # index the HTML as the other plugins leave it
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -23,6 +23,7 @@ import jinja2
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
+from .body import read_body, render_body
 from .asked import Answers, Fingerprints, RecordingCorpus, noting_body_reads
 from .cache import Store, code_version, digest
 from .cache import enabled as cache_enabled
@@ -33,7 +34,7 @@ from .loader import ID_RE
 from .settings import Settings
 from .export import brief_json, export_json
 from .svg import timeline_svg
-from .validate import CITATION_RE, BriefFile
+from .validate import BriefFile
 from .writer import write_atomic
 
 _Made = TypeVar("_Made")
@@ -90,111 +91,6 @@ _YAML_UNPRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 def url_value(url: str) -> Markup:
     """A validated http(s) URL, made safe as a Markdown link destination."""
     return Markup(quote(url, safe=":/?#[]@!$&'*+,;=%~"))
-
-
-_BRACKET_OR_ESCAPE = re.compile(r"[\\\\\[\]()]")
-_INLINE_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-_AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
-
-
-def safe_body(body: str, allow_raw_html: bool) -> str:
-    """The body as Markdown; raw HTML and attribute lists are shown as text unless the site allows them."""
-    body = _bounded_brackets(body)
-    if allow_raw_html:
-        return body
-    out, in_fence = [], False
-    for line in body.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            out.append(line)
-            continue
-        if in_fence:
-            out.append(line)
-            continue
-        out.append(_escape_outside_code(line))
-    return "\n".join(out)
-
-
-# Python-Markdown scans from each `[` and each `](` to its match, or to the end of the block when
-# there is none: a body of unmatched or deeply nested brackets takes hours to build. Brackets that
-# cannot close within their paragraph, or nest deeper than any real link does, are escaped; they
-# show exactly as before, and the cost stays linear.
-MAX_BRACKET_DEPTH = 3
-
-
-def _bounded_brackets(body: str) -> str:
-    lines = body.split("\n")
-    escaped: dict[int, list[int]] = {}
-    squares: list[tuple[int, int]] = []  # open `[`
-    parens: list[tuple[int, int, bool]] = []  # open `(`, and whether it follows `]` (a link target)
-
-    def end_paragraph() -> None:
-        for n, i in squares + [(n, i) for n, i, link in parens if link]:
-            escaped.setdefault(n, []).append(i)
-        squares.clear()
-        parens.clear()
-
-    in_fence = False
-    for n, line in enumerate(lines):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            end_paragraph()
-            continue
-        if in_fence:
-            continue
-        if not line.strip():
-            end_paragraph()
-            continue
-        if not squares and not parens and "[" not in line and "(" not in line:
-            continue  # closers with nothing open change nothing
-        code = [(m.start(), m.end()) for m in _INLINE_CODE.finditer(line)] if "`" in line else []
-        skip_to = 0
-        for match in _BRACKET_OR_ESCAPE.finditer(line):
-            i = match.start()
-            if i < skip_to or any(start <= i < end for start, end in code):
-                continue
-            c = line[i]
-            if c == "\\":
-                skip_to = i + 2
-                continue
-            if c == "[":
-                if len(squares) >= MAX_BRACKET_DEPTH:
-                    escaped.setdefault(n, []).append(i)
-                else:
-                    squares.append((n, i))
-            elif c == "]" and squares:
-                squares.pop()
-            elif c == "(":
-                link = i > 0 and line[i - 1] == "]"
-                if link and sum(p[2] for p in parens) >= MAX_BRACKET_DEPTH:
-                    escaped.setdefault(n, []).append(i)
-                else:
-                    parens.append((n, i, link))
-            elif c == ")" and parens:
-                parens.pop()
-    end_paragraph()
-    for n, columns in escaped.items():
-        cuts = [0, *sorted(columns), len(lines[n])]
-        lines[n] = "\\".join(lines[n][a:b] for a, b in zip(cuts, cuts[1:]))
-    return "\n".join(lines)
-
-
-def _escape_outside_code(line: str) -> str:
-    parts, last = [], 0
-    for match in _INLINE_CODE.finditer(line):
-        parts.append(_escape_html(line[last:match.start()]))
-        parts.append(match.group(0))
-        last = match.end()
-    parts.append(_escape_html(line[last:]))
-    return "".join(parts)
-
-
-def _escape_html(text: str) -> str:
-    autolinks = _AUTOLINK.findall(text)
-    text = _AUTOLINK.sub("\x00", text).replace("<", "&lt;").replace("{", "\\{")
-    for url in autolinks:
-        text = text.replace("\x00", f"<{url}>", 1)
-    return text
 
 
 def id_value(value: str) -> Markup:
@@ -340,7 +236,7 @@ class Renderer:
         path = page_path(brief)
         sources = corpus.cited_sources(brief)
         numbers = {s.id: n for n, s in enumerate(sources, start=1)}
-        body = _link_citations(safe_body(brief.raw.body, self.settings.allow_raw_html), numbers)
+        body = render_body(read_body(brief.raw.body, self.settings.markdown), numbers, self.settings.allow_raw_html, self.settings.markdown)
         markdown = self.render(
             brief.kind, path, corpus, brief=brief, b=brief.brief, body=Markup(body), sources=sources, numbers=numbers,
             stale=corpus.staleness(brief), tags=corpus.tags_of(brief),
@@ -370,14 +266,6 @@ class Renderer:
 def _whole(brief: BriefFile) -> tuple[str, str, bytes]:
     """What a page made from the brief alone depends on: all of its file, body included."""
     return brief.id, brief.display, brief.raw.digest
-
-
-def _link_citations(body: str, numbers: dict[str, int]) -> str:
-    def replace(match: re.Match[str]) -> str:
-        ids = [part.strip().lstrip("@") for part in match.group(1).split(";")]
-        return "".join(f"[[{numbers[i]}]](#source-{i})" if i in numbers else f"[{i}?]" for i in ids)
-
-    return CITATION_RE.sub(replace, body)
 
 
 def template_error(err: jinja2.TemplateError) -> str:

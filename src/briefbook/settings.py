@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from .body import MarkdownSetup
+
 CONFIG_FILE = "mkdocs.yml"
 DEFAULT_MAX_AGE_DAYS = 365
 
@@ -25,6 +27,8 @@ class Settings:
     allow_raw_html: bool = False
     strict: bool = False
     nav_section_size: int = 25
+    # not a briefbook setting: the site's markdown_extensions, which decide what in a body is code
+    markdown: MarkdownSetup = MarkdownSetup()
 
     def __post_init__(self) -> None:
         for name in ("briefs_dir", "templates_dir", "docs_dir", "cache_dir"):
@@ -64,7 +68,7 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
-SETTING_NAMES = {f.name for f in fields(Settings)} - {"project_dir"}
+SETTING_NAMES = {f.name for f in fields(Settings)} - {"project_dir", "markdown"}
 
 
 def _read_config(config_file: Path) -> dict[str, Any]:
@@ -92,6 +96,8 @@ def read_settings(config_file: Path) -> Settings:
     unknown = set(options) - SETTING_NAMES
     if unknown:
         raise SettingsError(f"{config_file}: unknown briefbook setting(s): {', '.join(sorted(unknown))}")
+    extensions = config.get("markdown_extensions")
+    options["markdown"] = MarkdownSetup.of(extensions if isinstance(extensions, list) else [])
     return Settings(project_dir=config_file.parent.absolute(), **options)
 
 

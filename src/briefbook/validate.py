@@ -10,13 +10,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .body import MarkdownSetup, read_body
 from .diagnostics import Diagnostic
 from .fields import describe
 from .loader import NON_TEXT_TAGS, Path_, RawFile, dotted
 from .model import KINDS, Brief, Source, SourceList
 
-CITATION_RE = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@[a-z0-9][a-z0-9-]*)*)\]")
-_FENCE_RE = re.compile(r"^(```|~~~)")
 # The marker `briefbook new` puts where content is still to be written.
 PLACEHOLDER = "TODO"
 _PLACEHOLDER_RE = re.compile(rf"\b{PLACEHOLDER}\b")
@@ -51,26 +50,8 @@ class SourcesFile:
     sources: list[Source]
 
 
-def body_citations(body: str, first_line: int) -> list[tuple[str, int, int]]:
-    # fenced lines are blanked rather than dropped, so that offsets still give lines; the
-    # search runs over the whole text because a citation may wrap: "[@a;\n@b]"
-    lines, in_fence = [], False
-    for line in body.split("\n"):
-        fence = bool(_FENCE_RE.match(line.lstrip()))
-        in_fence = in_fence != fence
-        lines.append("" if fence or in_fence else line)
-    prose = "\n".join(lines)
-    found = []
-    for match in CITATION_RE.finditer(prose):
-        line_start = prose.rfind("\n", 0, match.start()) + 1
-        number, column = first_line + prose.count("\n", 0, match.start()), match.start() - line_start + 1
-        for part in match.group(1).split(";"):
-            found.append((part.strip().lstrip("@"), number, column))
-    return found
-
-
-def validate_file(raw: RawFile) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
-    typed, problems = _validate_typed(raw)
+def validate_file(raw: RawFile, markdown: MarkdownSetup = MarkdownSetup()) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
+    typed, problems = _validate_typed(raw, markdown)
     return typed, problems + _unfinished(raw)
 
 
@@ -100,7 +81,7 @@ def _unfinished(raw: RawFile) -> list[Diagnostic]:
     return problems
 
 
-def _validate_typed(raw: RawFile) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
+def _validate_typed(raw: RawFile, markdown: MarkdownSetup) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
     if raw.path.suffix != ".md":
         model, problems = _validate(raw, SourceList, raw.data)
         return (SourcesFile(raw, list(model.sources)) if model else None), problems
@@ -114,8 +95,9 @@ def _validate_typed(raw: RawFile) -> tuple[BriefFile | SourcesFile | None, list[
     model, problems = _validate(raw, KINDS[kind], raw.data)
     if model is None:
         return None, problems
-    brief = BriefFile(raw, model, body_citations(raw.body, raw.body_line))
+    brief = BriefFile(raw, model, read_body(raw.body, markdown).citation_places(raw.body_line))
     return brief, problems + _consistency(brief)
+
 
 
 def _consistency(brief: BriefFile) -> list[Diagnostic]:
