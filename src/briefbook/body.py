@@ -203,10 +203,11 @@ def render_body(reading: BodyReading, numbers: dict[str, int], allow_raw_html: b
         return text
     if not removed_by_sanitizer(_convert(text, setup)):
         return text
-    return _escaped(reading.all_prose(), numbers, allow_raw_html)
+    # HTML, braces and links escaped in code too: safe whatever the engine takes for code
+    return _escaped(reading, numbers, allow_raw_html, markup_in_code=True)
 
 
-def _escaped(reading: BodyReading, numbers: dict[str, int], allow_raw_html: bool) -> str:
+def _escaped(reading: BodyReading, numbers: dict[str, int], allow_raw_html: bool, markup_in_code: bool = False) -> str:
     body = reading.body
     edits: dict[int, tuple[int, str]] = {}  # position: (length replaced, replacement)
     for match in reading.citations():
@@ -216,12 +217,13 @@ def _escaped(reading: BodyReading, numbers: dict[str, int], allow_raw_html: bool
     for i in _unbounded_brackets(body, prose):
         edits[i] = (1, "\\" + body[i])
     if not allow_raw_html:
-        for i in prose:
+        markup = reading.all_prose() if markup_in_code else reading
+        for i in markup.prose():
             if body[i] == "<" and not _AUTOLINK.match(body, i):
                 edits[i] = (1, "&lt;")
             elif body[i] == "{":
                 edits[i] = (1, "\\{")
-        for i in reading.unsafe_links():
+        for i in markup.unsafe_links():
             edits[i] = (1, "\\" + body[i])
     if not edits:
         return body
@@ -242,6 +244,8 @@ def _target_is_safe(pattern: re.Pattern[str], body: str, at: int) -> bool:
 
 
 def _escaped_by_backslash(body: str, i: int) -> bool:
+    if body[i] == "<":  # not among the characters Markdown lets a backslash escape: `\\<b>` is a tag
+        return False
     slashes = 0
     while i - slashes > 0 and body[i - slashes - 1] == "\\":
         slashes += 1
