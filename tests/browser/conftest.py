@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -81,6 +82,20 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def site_url(site_dir: Path) -> Iterator[str]:
     yield from serve(site_dir)
+
+
+@pytest.fixture(scope="session")
+def served() -> Iterator[object]:
+    """serve(folder) for a test's own folders: each gives its base URL, and all stop at the end of the session."""
+    with contextlib.ExitStack() as stack:
+        yield lambda folder: stack.enter_context(contextlib.contextmanager(serve)(folder))
+
+
+@pytest.fixture(scope="session")
+def built() -> object:
+    """build_site(project, site) for a test's own projects."""
+    require_chromium()
+    return build_site
 
 
 @pytest.fixture(scope="session")
