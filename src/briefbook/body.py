@@ -38,8 +38,11 @@ _DEFINITION_LINE = re.compile(r"^[ ]{0,3}\*?\[[^\[\]\n]*\]:", re.MULTILINE)
 _FENCE_LINE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[^\n]*", re.MULTILINE)
 _AUTOLINK = re.compile(r"<https?://[^\s<>]+>")
 # Python-Markdown reads `(` right after `]` as a link destination; `[x]: dest` defines one.
-_LINK_TARGET = re.compile(r"\(\s*<?([^)\s>]*)")
-_DEFINITION_TARGET = re.compile(r"\]:[ ]*\n?[ ]*<?(\S*)")
+# A target longer than this is not read to its end (a paragraph of `](` would make that
+# quadratic); one that long is taken for unsafe, as it may hide its scheme behind references.
+MAX_TARGET = 512
+_LINK_TARGET = re.compile(rf"\(\s*<?([^)\s>]{{0,{MAX_TARGET}}})")
+_DEFINITION_TARGET = re.compile(rf"\]:[ ]*\n?[ ]*<?(\S{{0,{MAX_TARGET}}})")
 # markers: a pair of private-use characters, the first from the low half, the second from the high half
 _LOW, _HALF = 0xE000, 3199
 _MARKER = re.compile(f"[{chr(_LOW)}-{chr(_LOW + _HALF - 1)}][{chr(_LOW + _HALF)}-{chr(_LOW + 2 * _HALF - 1)}]")
@@ -78,10 +81,14 @@ class MarkdownSetup:
 @functools.lru_cache(maxsize=8)
 def _engine(setup: MarkdownSetup) -> markdown.Markdown:
     configs = json.loads(setup.configs)
+    # Which text is code does not depend on how it is coloured: Pygments was most of the cost of
+    # a body of many fences, and its output is spans with classes, which the sanitizer keeps.
+    configs["pymdownx.highlight"] = {**configs.get("pymdownx.highlight", {}), "use_pygments": False}
+    extensions = [*setup.extensions, "pymdownx.highlight"]
     try:
-        return markdown.Markdown(extensions=list(setup.extensions), extension_configs=configs)
+        return markdown.Markdown(extensions=extensions, extension_configs=configs)
     except Exception:  # a setting only MkDocs can give (a `!!python/name:`): the extensions as they come
-        return markdown.Markdown(extensions=list(setup.extensions))
+        return markdown.Markdown(extensions=extensions, extension_configs={"pymdownx.highlight": {"use_pygments": False}})
 
 
 def _convert(text: str, setup: MarkdownSetup) -> str:
@@ -240,7 +247,7 @@ def _escaped(reading: BodyReading, numbers: dict[str, int], allow_raw_html: bool
 
 def _target_is_safe(pattern: re.Pattern[str], body: str, at: int) -> bool:
     match = pattern.match(body, at)
-    return match is None or is_safe_url(match.group(1))
+    return match is None or (len(match.group(1)) < MAX_TARGET and is_safe_url(match.group(1)))
 
 
 def _escaped_by_backslash(body: str, i: int) -> bool:
