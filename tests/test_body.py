@@ -188,3 +188,11 @@ def test_the_sanitizer_keeps_what_the_site_makes():
     html = engine_html("# T\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n!!! note \"N\"\n    x[^1]\n\n[^1]: f\n\n`c`\n\n??? tip\n    d\n")
     assert removed_by_sanitizer(html) == []
     assert 'style="text-align:left"' in sanitize(html)
+
+
+def test_the_sanitizer_keeps_what_an_enabled_extension_makes_and_only_then():
+    extensions = ("pymdownx.tabbed", "pymdownx.tasklist")
+    html = markdown.markdown('=== "A"\n    a\n\n- [x] done\n', extensions=list(extensions), extension_configs={"pymdownx.tabbed": {"alternate_style": True}})
+    assert "<input" in html and "<label" in html
+    assert removed_by_sanitizer(html, extensions) == []
+    assert removed_by_sanitizer(html)  # a site without them has no use for inputs

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import markdown
@@ -57,10 +57,13 @@ MAX_BRACKET_DEPTH = 3
 
 @dataclass(frozen=True)
 class MarkdownSetup:
-    """The site's Markdown: extension names and their settings (as JSON, so that it hashes)."""
+    """The site's Markdown: extension names and their settings."""
 
     extensions: tuple[str, ...] = MKDOCS_BUILTIN_EXTENSIONS
+    # as JSON, a function by its name: what the caches key on, the same in every run
     configs: str = "{}"
+    # as given (a `!!python/name:` setting is the function itself), for the engine
+    live: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     @classmethod
     def of(cls, extensions: list, configs: dict | None = None) -> MarkdownSetup:
@@ -75,12 +78,16 @@ class MarkdownSetup:
             elif isinstance(entry, str):
                 names.append(entry)
         names = [n for n in dict.fromkeys(names) if n != "briefbook.markdown_ext"]
-        return cls(tuple(names), json.dumps(settings, sort_keys=True, default=repr))
+        return cls(tuple(names), json.dumps(settings, sort_keys=True, default=_name), settings)
+
+
+def _name(value: object) -> str:
+    return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__qualname__)}"
 
 
 @functools.lru_cache(maxsize=8)
 def _engine(setup: MarkdownSetup) -> markdown.Markdown:
-    configs = json.loads(setup.configs)
+    configs = dict(setup.live) if setup.live is not None else json.loads(setup.configs)
     # Which text is code does not depend on how it is coloured: Pygments was most of the cost of
     # a body of many fences, and its output is spans with classes, which the sanitizer keeps.
     configs["pymdownx.highlight"] = {**configs.get("pymdownx.highlight", {}), "use_pygments": False}
@@ -208,7 +215,7 @@ def render_body(reading: BodyReading, numbers: dict[str, int], allow_raw_html: b
     text = _escaped(reading, numbers, allow_raw_html)
     if allow_raw_html or not reading.code:
         return text
-    if not removed_by_sanitizer(_convert(text, setup)):
+    if not removed_by_sanitizer(_convert(text, setup), setup.extensions):
         return text
     # HTML, braces and links escaped in code too: safe whatever the engine takes for code
     return _escaped(reading, numbers, allow_raw_html, markup_in_code=True)

@@ -216,7 +216,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         assert self.settings is not None
         if self.settings.allow_raw_html or page.file.src_uri not in self.generated:
             return html  # hand-written pages are the maintainers' own, trusted as templates are
-        return sanitize(html)
+        return sanitize(html, self.settings.markdown.extensions)
 
     @event_priority(-50)  # index the HTML as the other plugins leave it
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -8,6 +8,7 @@ book uses put in a page's content; anything else (a script, an iframe, an event 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import Counter
@@ -34,31 +35,40 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "details": {"open"},  # pymdownx.details
     "time": {"datetime"},
     "abbr": set(),
-    "code": set(),
-    "input": {"type", "checked", "disabled"},  # pymdownx.tasklist
-    "span": set(),
-    "div": set(),
 }
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
     "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "nav", "ol", "p", "pre", "q", "s",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "nav", "ol", "p", "pre", "q", "s",
     "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
     "thead", "time", "tr", "u", "ul", "var", "wbr",
+}
+# What more an extension puts in a page, when the site enables it.
+EXTENSION_ALLOWS: dict[str, dict[str, set[str]]] = {
+    "pymdownx.tasklist": {"input": {"type", "checked", "disabled"}, "label": set()},
+    "pymdownx.tabbed": {"input": {"type", "name", "checked"}, "label": {"for"}, "div": {"data-tabs"}},  # Material's content tabs
+    "pymdownx.emoji": {"svg": {"xmlns", "viewbox", "width", "height"}, "path": {"d"}},  # Material's icons, inline
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 STYLE_PROPERTIES = {"text-align"}
 
-_CLEANER = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    url_schemes=URL_SCHEMES,
-    filter_style_properties=STYLE_PROPERTIES,
-    strip_comments=False,  # Material's tags plugin marks where its listings go in comments
-    link_rel=None,  # the page's own links keep the rel they have
-)
+@functools.lru_cache(maxsize=8)
+def _cleaner(extensions: tuple[str, ...]) -> nh3.Cleaner:
+    tags, attributes = set(ALLOWED_TAGS), {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    for extension in extensions:
+        for tag, names in EXTENSION_ALLOWS.get(extension, {}).items():
+            tags.add(tag)
+            attributes.setdefault(tag, set()).update(names)
+    return nh3.Cleaner(
+        tags=tags,
+        attributes=attributes,
+        url_schemes=URL_SCHEMES,
+        filter_style_properties=STYLE_PROPERTIES,
+        strip_comments=False,  # Material's tags plugin marks where its listings go in comments
+        link_rel=None,  # the page's own links keep the rel they have
+    )
 
 
 def is_safe_url(url: str) -> bool:
@@ -73,8 +83,9 @@ def is_safe_url(url: str) -> bool:
     return match is None or match.group(1).lower() in URL_SCHEMES
 
 
-def sanitize(markup: str) -> str:
-    return _CLEANER.clean(markup)
+def sanitize(markup: str, extensions: tuple[str, ...] = ()) -> str:
+    """The HTML with only what the allow-list (and the site's Markdown extensions) allow."""
+    return _cleaner(extensions).clean(markup)
 
 
 class _Elements(HTMLParser):
@@ -102,7 +113,7 @@ def _elements(markup: str) -> Counter[tuple[str, str, str]]:
     return parser.found
 
 
-def removed_by_sanitizer(markup: str) -> list[str]:
+def removed_by_sanitizer(markup: str, extensions: tuple[str, ...] = ()) -> list[str]:
     """What the sanitizer would take out of this HTML (elements and attributes), empty if nothing."""
-    removed = _elements(markup) - _elements(sanitize(markup))
+    removed = _elements(markup) - _elements(sanitize(markup, extensions))
     return sorted(f"<{tag}>" if not name else f"<{tag} {name}={value!r}>" for tag, name, value in removed)
