@@ -9,8 +9,9 @@ the body is converted, and a marker that comes out inside `<code>` or `<pre>` wa
 A body with no code syntax at all (no backtick, no `~~~`, no indented line) has no code, and
 is read without the engine. A body that has code is converted once more after escaping, and
 its HTML compared with what the sanitizer would keep: where the two readings could differ (a
-code span that runs across lines into an HTML tag), the escaping is done again as if nothing
-were code, so that the Markdown briefbook writes is safe even where no sanitizer runs.
+code span that runs across lines into an HTML tag), the escaping is done again with HTML,
+braces and script links escaped inside code too, so that the Markdown briefbook writes is safe
+even where no sanitizer runs.
 """
 
 from __future__ import annotations
