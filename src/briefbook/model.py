@@ -80,7 +80,13 @@ class Source(Record):
     author: ShortText | None = None
     date: dt.date = Field(description="Date of publication (YYYY-MM-DD).")
     url: WebUrl
-    note: Text | None = Field(default=None, description="What the source is used for, or caveats about it.")
+    note: Text | None = Field(default=None, description="For readers, shown with the source: what it is used for, or caveats about it.")
+    # Kept out of every output (pages, search, briefs.json): it records the editors' checks, not the book.
+    editor_note: Text | None = Field(
+        default=None,
+        exclude=True,
+        description="For editors only, never published: how the source was found, checked or could not be confirmed.",
+    )
 
 
 class KeyJudgment(Record):
