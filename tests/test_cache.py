@@ -80,7 +80,7 @@ EDITS = {
     "a brief moved to another folder (its edit link)": lambda p: (p / "briefs/issues/missiles.md").rename(p / "briefs/missiles.md"),
     "a body's prose": lambda p: edit(p / "briefs/actors/japan.md", "took the breakdown in Hanoi calmly", "took the breakdown in Hanoi coolly"),
     "a citation added to a body (the sources it lists, and the sources view)":
-        lambda p: edit(p / "briefs/issues/missiles.md", "## Overview\n", "## Overview\n\nSee also [@wapo-partial-relief-2019-02-28].\n"),
+        lambda p: edit(p / "briefs/issues/missiles.md", "## Overview\n", "## Overview\n\nSee also [@theweek-cut-short-2019-02-28].\n"),
     "a shared source's title": lambda p: edit(p / "briefs/sources/primary.yml", 'title: "Remarks in a Meeting', 'title: "Remarks at a Meeting'),
     "a template": lambda p: edit(p / "templates/actor.md.j2", "**Role:**", "**Role in the talks:**"),
     "a setting": lambda p: edit(p / "mkdocs.yml", "max_age_days: 730", "max_age_days: 30"),
