@@ -30,7 +30,7 @@ VANTAGE = re.compile(
 INDEX_SEGMENTS = {"blog", "blogs", "news", "articles", "posts", "briefings-statements", "press-releases",
                   "speeches", "category", "tag", "tags", "search", "page"}
 # Phrases of the editors' record of their checks, which belong in editor_note, not in a reader's note.
-EDITORIAL_PHRASES = ("search tool", "stored copy", "tracking parameter", "could not be confirmed",
+EDITORIAL_PHRASES = ("search tool", "stored copy", "stored address", "tracking parameter", "could not be confirmed",
                      "the address keeps", "slug", "landing page")
 
 
