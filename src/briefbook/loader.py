@@ -23,6 +23,7 @@ from yaml import events as ev
 
 from .cache import digest
 from .diagnostics import Diagnostic
+from .model import ID_PATTERN, MAX_ID_LENGTH
 
 try:  # the C parser is much faster; the pure-Python one behaves the same
     from yaml import CSafeLoader as _YamlLoader
@@ -37,7 +38,7 @@ MAX_PARAGRAPH_CHARS = 6_000  # a paragraph, list or table without a blank line i
 BRIEF_SUFFIX = ".md"
 SOURCES_SUFFIXES = (".yml", ".yaml")
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_RE = re.compile(ID_PATTERN)
 
 Path_ = tuple[str | int, ...]
 Location = tuple[int, int]
@@ -346,14 +347,32 @@ def check_body(raw: RawFile) -> list[Diagnostic]:
     return []
 
 
+def _is_id(name: str) -> bool:
+    return bool(ID_RE.match(name)) and len(name) <= MAX_ID_LENGTH
+
+
+def _as_id(name: str, fallback: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:MAX_ID_LENGTH] or fallback
+
+
 def check_file_name(path: Path, display: str) -> Diagnostic | None:
     stem = path.stem
-    if not ID_RE.match(stem) or len(stem) > 80:
-        suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "brief"
+    if not _is_id(stem):
         return Diagnostic(display, 1, 1, "id", f"the file name gives the id `{stem}`, which is not a valid id",
-                          f"ids are lowercase letters, digits and single hyphens, at most 80 characters: rename it `{suggestion}{path.suffix}`")
+                          f"ids are lowercase letters, digits and single hyphens, at most {MAX_ID_LENGTH} characters: rename it `{_as_id(stem, 'brief')}{path.suffix}`")
     if stem in RESERVED_NAMES:
         return Diagnostic(display, 1, 1, "id", f"`{stem}` is a reserved device name on Windows", "choose another file name")
+    return None
+
+
+def check_folder_name(name: str) -> tuple[str, str] | None:
+    """(message, hint) when a folder under the briefs folder may not have this name. Folder names
+    reach the edit link of every brief in them, so they are held to what an id may hold."""
+    if not _is_id(name):
+        return (f"the folder name `{name}` is not an id: folders under the briefs folder are named as ids are",
+                f"use lowercase letters, digits and single hyphens: rename it `{_as_id(name, 'briefs')}`")
+    if name in RESERVED_NAMES:
+        return f"`{name}` is a reserved device name on Windows", "choose another folder name"
     return None
 
 
@@ -418,6 +437,26 @@ def discover(root: Path, paths: list[Path], display_root: Path) -> tuple[list[tu
         real = p.resolve()
         return real == real_root or real_root in real.parents
 
+    real_briefs = Path(os.path.normpath(root.absolute()))
+    checked: set[Path] = set()
+
+    def check_folders(folder: Path) -> None:
+        """The name of each folder from the briefs folder down to `folder`, each reported once."""
+        try:
+            parts = Path(os.path.normpath(folder)).relative_to(real_briefs).parts
+        except ValueError:  # outside the briefs folder: refused as such
+            return
+        at = real_briefs
+        for part in parts:
+            if part.startswith((".", "_")):  # not read by a build: its name reaches nothing
+                return
+            at = at / part
+            if at not in checked:
+                checked.add(at)
+                problem = check_folder_name(part)
+                if problem:
+                    problems.append(Diagnostic(display(at), 1, 1, "", *problem))
+
     def consider(p: Path, known_inside: bool = False) -> None:
         name = p.name
         if name.startswith((".", "_")) or name.lower() == "readme.md":
@@ -433,6 +472,7 @@ def discover(root: Path, paths: list[Path], display_root: Path) -> tuple[list[tu
     for start in paths:
         start = start.absolute()
         if start.is_file():
+            check_folders(start.parent)
             consider(start)
             continue
         if not start.is_dir():
@@ -442,6 +482,7 @@ def discover(root: Path, paths: list[Path], display_root: Path) -> tuple[list[tu
         # `start` is; only symlinked files need resolving (a tenth of the time of a warm check)
         start_inside = inside(start)
         for folder, dirs, files in os.walk(start):
+            check_folders(Path(folder))
             for d in dirs:
                 if os.path.islink(os.path.join(folder, d)) and not d.startswith((".", "_")):
                     problems.append(Diagnostic(display(Path(folder, d)), 1, 1, "", "the folder is a symbolic link; it was not read",

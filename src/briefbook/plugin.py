@@ -7,6 +7,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from mkdocs.config import base
@@ -138,8 +139,9 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(f"briefbook: {docs_dir / page.path} clashes with a page briefbook generates; rename or remove it")
             file = File(page.path, src_dir=str(pages_dir), dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
-            # a brief's page is edited in its brief file; a view has nothing to edit
-            file.edit_uri = os.path.relpath(self.settings.project_dir / page.source, docs_dir).replace(os.sep, "/") if page.source else None
+            # a brief's page is edited in its brief file; a view has nothing to edit. MkDocs puts the
+            # path into the edit link as it is: quoted, no character of a folder name can end the href
+            file.edit_uri = quote(os.path.relpath(self.settings.project_dir / page.source, docs_dir).replace(os.sep, "/")) if page.source else None
             files.append(file)
         self._refresh_outputs(files, config)
         if not self.serving:
