@@ -73,3 +73,72 @@ def test_a_folder_name_cannot_put_markup_into_the_edit_link(project):
     found = json.loads(project.check("--format", "json").output)
     assert [(d["file"], d["field"], d["severity"]) for d in found] == [(f"briefs/{HOSTILE_FOLDER}", "", "error")]
     assert "not an id" in found[0]["message"] and "x-img-src-x-onerror-alert-1" in found[0]["hint"]
+
+
+# --- characters that deceive ---------------------------------------------------------------------
+
+REFUSED = ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9b",
+           "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+def check_json(project, *args: str) -> tuple[int, list[dict]]:
+    result = project.check("--format", "json", *args)
+    return result.exit_code, json.loads(result.output)
+
+
+def places(found: list[dict]) -> list[tuple[int, int, str]]:
+    return [(d["line"], d["column"], d["field"]) for d in found]
+
+
+@pytest.mark.parametrize("c", REFUSED, ids=[f"U+{ord(c):04X}" for c in REFUSED])
+def test_a_control_character_anywhere_in_a_brief_is_an_error_where_it_is(project, c):
+    project.write("briefs/issues/sanctions.md", (
+        "---\nkind: issue\n"
+        f"title: Sanc{c}tions\n"                                   # line 3, column 12
+        "summary: S.\nreviewed: 2019-12-01\n"
+        "key_judgments:\n"
+        f"  - text: 'Relief {c}comes'\n"                           # line 7, column 19
+        "    likelihood: likely\n    confidence: low\n"
+        "---\n"
+        f"First line.\nSecond {c}line.\r\n"                        # line 12, column 8
+    ))
+    code, found = check_json(project)
+    assert code == 1
+    assert places(found) == [(3, 12, "title"), (7, 19, "key_judgments[0].text"), (12, 8, "body")]
+    assert all(d["severity"] == "error" and f"U+{ord(c):04X}" in d["message"] for d in found)
+
+
+@pytest.mark.parametrize("escape, shown", [("\\e[2J", "U+001B"), ("\\x1b", "U+001B"), ("\\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+                                           ("\\N", "U+0085"), ("\\r", "U+000D"), ("\\0", "U+0000"), ("\\U00002066", "U+2066")])
+def test_a_control_character_written_as_a_yaml_escape_is_an_error_on_its_value(project, escape, shown):
+    project.write("briefs/sources/x.yml", (project.root / "briefs/sources/x.yml").read_text().replace(
+        "title: Report on the talks", f'title: "Report{escape} on the talks"'))
+    project.write("briefs/actors/north-korea.md", (project.root / "briefs/actors/north-korea.md").read_text().replace(
+        "  denuclearization:", f'  "denuclearization{escape}":').replace("stance: step by step", f'stance: "step {escape}by step"'))
+    code, found = check_json(project)
+    refused = [d for d in found if shown in d["message"]]
+    assert [(d["file"], d["line"], d["column"]) for d in refused] == [
+        ("briefs/actors/north-korea.md", 8, 3), ("briefs/actors/north-korea.md", 9, 13), ("briefs/sources/x.yml", 8, 12)]
+    assert refused[0]["field"].startswith("positions.denuclearization")  # the key
+    assert refused[1]["field"].endswith(".stance") and refused[2]["field"] == "sources[1].title"
+    assert "remove the escape" in refused[0]["hint"]
+    assert code == 1
+
+
+def test_tabs_newlines_crlf_and_the_bidi_marks_are_text(project):
+    project.write("briefs/issues/sanctions.md", (
+        "---\r\nkind: issue\r\n"
+        "title: \"Sanctions\\trelief \u200fע\u200e \u061c\"\r\n"
+        "summary: |\r\n  Two\r\n  lines.\r\n"
+        "reviewed: 2019-12-01\r\n---\r\nA\ttab and a joiner: \u200d.\r\n"
+    ))
+    code, found = check_json(project)
+    assert (code, found) == (0, [])
+
+
+def test_a_file_full_of_control_characters_gets_a_count_after_the_first_twenty(project):
+    project.write("briefs/issues/sanctions.md", "---\nkind: issue\ntitle: T\nsummary: S.\nreviewed: 2019-12-01\n---\n" + "\x1b[2J\n" * 50)
+    code, found = check_json(project)
+    assert code == 1 and len(found) == 21
+    assert places(found)[:2] == [(7, 1, "body"), (8, 1, "body")]
+    assert found[-1]["message"] == "30 more control characters from here on" and found[-1]["line"] == 27

@@ -43,7 +43,7 @@ PAYLOADS = [
     "[{m}](jav&#x61;script:alert(1))",
     "[{m}](&#106;avascript&colon;alert(1))",
     "[{m}](java\tscript:alert(1))",
-    "[{m}](\x01javascript:alert(1))",
+    "[{m}](&#x01;javascript:alert(1))",  # the character itself is refused by `check` (test_quoting.py)
     "[{m}](data:text/html,<script>alert(1)</script>)",
     "![{m}](data:image/svg+xml,<svg onload=alert(1)>)",
     "[{m}](vbscript:msgbox(1))",

@@ -13,6 +13,7 @@ import marshal
 import os
 import re
 import stat
+import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,15 @@ ID_RE = re.compile(ID_PATTERN)
 
 Path_ = tuple[str | int, ...]
 Location = tuple[int, int]
+
+# Characters that make text show other than it is, refused in every value, key and body: the C0
+# controls but tab and newline (a carriage return is read as a line end before this), DEL and the
+# C1 controls, which a terminal takes as commands (ESC clears the screen or moves the cursor); and
+# the Unicode bidi embeddings, overrides and isolates, which reorder what a reader, a reviewer of the
+# pull request or an editor shows (CVE-2021-42574, "Trojan Source"). The marks U+200E, U+200F and
+# U+061C are allowed: right-to-left text needs them, and they reorder nothing but neutral characters.
+DECEPTIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+MAX_DECEPTIVE_REPORTED = 20  # per part of a file; a file full of them gets a count after these
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
@@ -117,6 +127,13 @@ class RawFile:
                 return self.keys[path]
             path = path[:-1]
         return self.values.get((), (1, 1))
+
+    def field_at(self, line: int, column: int) -> str:
+        """The field a place in the front matter belongs to: that of the last key or value before it."""
+        self._restore_positions()
+        before = [(where, path) for path, where in [*self.keys.items(), *self.values.items()] if where <= (line, column)]
+        # a list item's mapping starts where its first key does: the longer path names the field
+        return _dotted(max(before, key=lambda entry: (entry[0], len(entry[1])))[1]) if before else ""
 
     def key_location(self, path: Path_) -> Location:
         """Where the key of a mapping entry sits (else where its value does)."""
@@ -309,19 +326,27 @@ def parse_yaml(front: str, raw: RawFile, first_line: int) -> list[Diagnostic]:
                                        "tab used for indentation", "YAML indents with spaces only; replace the tab with spaces"))
     if problems:
         return problems
+    written = list(_deceptive_places(front, first_line)) if DECEPTIVE.search(front) else []
+    if written:  # parsed with each replaced, to name the field it sits in
+        front = DECEPTIVE.sub("\ufffd", front)
     try:
         data = _build(front, raw, first_line)
     except _YamlProblem as p:
-        return [Diagnostic(raw.display, p.line, p.column, p.field, p.message, p.hint)]
+        return _deceptive(raw, written) + [Diagnostic(raw.display, p.line, p.column, p.field, p.message, p.hint)]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + first_line if mark else first_line
         column = mark.column + 1 if mark else 1
         context = f"{err.context} " if err.context else ""
-        return [Diagnostic(raw.display, line, column, "", f"YAML syntax error: {context}{err.problem}".strip(),
-                           "check the indentation and quoting on this line and the one before")]
-    except yaml.YAMLError as err:  # e.g. unacceptable control characters, reported without a mark
-        return [Diagnostic(raw.display, first_line, 1, "", f"YAML error: {err}")]
+        return _deceptive(raw, written) + [Diagnostic(raw.display, line, column, "", f"YAML syntax error: {context}{err.problem}".strip(),
+                                                      "check the indentation and quoting on this line and the one before")]
+    except yaml.YAMLError as err:  # reported without a mark
+        return _deceptive(raw, written) + [Diagnostic(raw.display, first_line, 1, "", f"YAML error: {err}")]
+    problems = _deceptive(raw, written, named=True)
+    if "\\" in front:  # in double quotes, an escape such as `\e` or `\u202e` writes one
+        problems += _escaped_deceptive(raw, data)
+    if problems:
+        return problems
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -330,8 +355,66 @@ def parse_yaml(front: str, raw: RawFile, first_line: int) -> list[Diagnostic]:
     return []
 
 
+def _deceptive_places(text: str, first_line: int) -> list[tuple[int, int, str]]:
+    """(line, column, character) of each character of DECEPTIVE in a text starting on `first_line`."""
+    places = []
+    for match in DECEPTIVE.finditer(text):
+        start = match.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        places.append((first_line + text.count("\n", 0, start), start - line_start + 1, match.group()))
+    return places
+
+
+def _deceptive_message(character: str) -> str:
+    name = unicodedata.name(character, "")  # the bidi controls have names, the others none
+    what = f"the bidi control U+{ord(character):04X} ({name})" if name else f"the control character U+{ord(character):04X}"
+    return f"{what} is not allowed: it makes the text show other than it is"
+
+
+def _deceptive(raw: RawFile, places: list[tuple[int, int, str]], named: bool = False, field: str = "") -> list[Diagnostic]:
+    """A diagnostic for each place (the first MAX_DECEPTIVE_REPORTED of them, then a count), in the
+    field that holds it when the front matter could be read (`named`), else in `field`."""
+    problems = [Diagnostic(raw.display, line, column, raw.field_at(line, column) if named else field, _deceptive_message(c),
+                           "delete it; your editor may not show it")
+                for line, column, c in places[:MAX_DECEPTIVE_REPORTED]]
+    if len(places) > MAX_DECEPTIVE_REPORTED:
+        line, column, _ = places[MAX_DECEPTIVE_REPORTED]
+        problems.append(Diagnostic(raw.display, line, column, field, f"{len(places) - MAX_DECEPTIVE_REPORTED:,} more control characters from here on",
+                                   "delete them; your editor may not show them"))
+    return problems
+
+
+def _escaped_deceptive(raw: RawFile, data: Any) -> list[Diagnostic]:
+    """Keys and values that an escape in double quotes gave a character of DECEPTIVE."""
+    problems: list[Diagnostic] = []
+
+    def report(text: str, path: Path_, where: Location) -> None:
+        if len(problems) < MAX_DECEPTIVE_REPORTED and (match := DECEPTIVE.search(text)):
+            problems.append(Diagnostic(raw.display, *where, _dotted(path), _deceptive_message(match.group()),
+                                       "remove the escape that writes it, such as `\\e`, `\\x1b` or `\\u202e`"))
+
+    def walk(value: Any, path: Path_) -> None:
+        if isinstance(value, str):
+            report(value, path, raw.values[path])
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                report(key, path + (key,), raw.keys[path + (key,)])
+                walk(child, path + (key,))
+        elif isinstance(value, list):
+            for i, child in enumerate(value):
+                walk(child, path + (i,))
+
+    walk(data, ())
+    return problems
+
+
 def check_body(raw: RawFile) -> list[Diagnostic]:
-    """Bound the body: Markdown's cost grows faster than the length of a paragraph."""
+    """No character of DECEPTIVE in the body, and bounds: Markdown's cost grows faster than the length of a paragraph."""
+    deceptive = _deceptive(raw, _deceptive_places(raw.body, raw.body_line), field="body") if DECEPTIVE.search(raw.body) else []
+    return deceptive + _body_size(raw)
+
+
+def _body_size(raw: RawFile) -> list[Diagnostic]:
     if len(raw.body) > MAX_BODY_CHARS:
         return [Diagnostic(raw.display, raw.body_line, 1, "body", f"the body is {len(raw.body):,} characters, over the limit of {MAX_BODY_CHARS:,}",
                            "split the brief, or move long material to a linked source")]

@@ -59,15 +59,9 @@ def _unfinished(raw: RawFile) -> list[Diagnostic]:
     """Warnings that ask for content still missing: placeholders left in, lists written empty."""
     problems = []
     if PLACEHOLDER in raw.front and _PLACEHOLDER_RE.search(raw.front):  # rare: look line by line only then
-        positions = sorted((where, path) for path, where in [*raw.keys.items(), *raw.values.items()])
-
-        def field_on(line: int, column: int) -> str:
-            before = [path for where, path in positions if where <= (line, column)]
-            return dotted(before[-1]) if before else ""
-
         for number, line in enumerate(raw.front.split("\n"), start=raw.front_line):
             if match := _PLACEHOLDER_RE.search(line):
-                problems.append(Diagnostic(raw.display, number, match.start() + 1, field_on(number, match.start() + 1),
+                problems.append(Diagnostic(raw.display, number, match.start() + 1, raw.field_at(number, match.start() + 1),
                                            "placeholder text left in", f"replace the {PLACEHOLDER} with the real content", "warning"))
     if PLACEHOLDER in raw.body and _PLACEHOLDER_RE.search(raw.body):
         for number, line in enumerate(raw.body.split("\n"), start=raw.body_line):
