@@ -142,3 +142,70 @@ def test_a_file_full_of_control_characters_gets_a_count_after_the_first_twenty(p
     assert code == 1 and len(found) == 21
     assert places(found)[:2] == [(7, 1, "body"), (8, 1, "body")]
     assert found[-1]["message"] == "30 more control characters from here on" and found[-1]["line"] == 27
+
+
+# --- diagnostics printed as text -----------------------------------------------------------------
+
+FORGING_NAME = "a\n::error file=forged.md,line=1::forged\x1b[2J\u202e.md"
+
+
+@pytest.fixture
+def forging(project):
+    """A file whose name (not an id) holds a newline, ESC and a bidi override, and a value holding a newline."""
+    project.write(f"briefs/issues/{FORGING_NAME}", "---\nkind: issue\ntitle: T\nsummary: S.\nreviewed: 2019-12-01\n---\nx\n")
+    project.write("briefs/summits/hanoi-2019.md", (project.root / "briefs/summits/hanoi-2019.md").read_text().replace(
+        "likelihood: unlikely", 'likelihood: "unlikely\\n::error file=forged.md::forged"'))
+    return project
+
+
+def test_text_diagnostics_show_control_characters_as_escapes(forging):
+    result = forging.check()
+    assert result.exit_code == 1
+    assert not {"\x1b", "\u202e", "\r"} & set(result.output)
+    lines = result.output.splitlines()
+    assert len(lines) == 3 and lines[-1] == "2 errors, 0 warnings."
+    assert lines[0].startswith("briefs/issues/a\\x0a::error file=forged.md,line=1::forged\\x1b[2J\\u202e.md:1:1: error: id:")
+    assert "`unlikely\\x0a::error file=forged.md::forged` is not allowed" in lines[1]
+
+
+def test_github_annotations_cannot_be_forged(forging):
+    result = forging.check("--format", "github")
+    lines = result.output.splitlines()
+    assert len(lines) == 3 and all(line.startswith("::error file=briefs/") for line in lines[:2])
+    assert not {"\x1b", "\u202e"} & set(result.output)
+    file_property = lines[0].split(",line=1,col=1,")[0]
+    assert file_property == "::error file=briefs/issues/a\\x0a%3A%3Aerror file=forged.md%2Cline=1%3A%3Aforged\\x1b[2J\\u202e.md"
+    assert lines[1].startswith("::error file=briefs/summits/hanoi-2019.md,line=18,col=17,title=key_judgments[0].likelihood::"
+                               "`unlikely\\x0a::error file=forged.md::forged` is not allowed (")
+
+
+def test_json_diagnostics_keep_the_values_and_escape_what_json_leaves(forging):
+    result = forging.check("--format", "json")
+    assert "\x1b" not in result.output and "\u202e" not in result.output and "\\u202e" in result.output
+    found = json.loads(result.output)
+    assert [d["file"] for d in found] == [f"briefs/issues/{FORGING_NAME}", "briefs/summits/hanoi-2019.md"]
+
+
+def test_the_problems_page_of_serve_shows_a_file_name_as_code(tmp_path):
+    import markdown
+
+    from briefbook.diagnostics import Diagnostic
+    from briefbook.render import error_page
+    from briefbook.settings import Settings
+
+    name = "briefs/x`|<img src=x onerror=alert(1)>``\x1b.md"
+    page = error_page([Diagnostic(name, 1, 1, "id", "not an id | really")], Settings(project_dir=tmp_path))
+    html = markdown.markdown(page.markdown.split("---", 2)[2], extensions=["tables"])
+    assert event_handlers(html) == []
+    cells = [c for c in html.split("<td>")[1:]]
+    assert len(cells) == 4
+    assert cells[0].startswith("<code>briefs/x`|&lt;img src=x onerror=alert(1)&gt;``\\x1b.md</code>")
+    assert cells[3].startswith("not an id | really")
+
+
+def test_watch_shows_a_changed_file_name_escaped(project, monkeypatch):
+    from briefbook import cli
+
+    monkeypatch.setattr(cli, "watch_folder", lambda folder, run: run([str(project.root / "briefs/issues/a\x1b[2J.md")]))
+    result = project.check("--watch")
+    assert "changed: briefs/issues/a\\x1b[2J.md" in result.output and "\x1b" not in result.output

@@ -14,7 +14,7 @@ import jinja2
 
 from . import __version__
 from .corpus import Corpus, load_corpus
-from .diagnostics import FORMATTERS, format_text
+from .diagnostics import FORMATTERS, format_text, printable
 from .export import export_json
 from .render import render_pages, template_error
 from .render_out import RenderOutError, render_out
@@ -67,7 +67,7 @@ def check(paths: tuple[Path, ...], output_format: str, strict: bool, watch: bool
 
 def _check_on_every_save(settings: Settings, paths: list[Path] | None, output_format: str, strict: bool) -> None:
     def run(changed: list[str]) -> None:
-        shown = ", ".join(os.path.relpath(p, settings.project_dir) for p in changed[:3]) + (", …" if len(changed) > 3 else "")
+        shown = ", ".join(printable(os.path.relpath(p, settings.project_dir)) for p in changed[:3]) + (", …" if len(changed) > 3 else "")
         header = f"changed: {shown}" if changed else f"watching {os.path.relpath(settings.briefs, settings.project_dir)}/"
         click.echo(f"\n[{time.strftime('%H:%M:%S')}] briefbook check: {header}")
         result = load_corpus(settings, paths, strict=strict or None)

@@ -93,6 +93,16 @@ def url_value(url: str) -> Markup:
     return Markup(quote(url, safe=":/?#[]@!$&'*+,;=%~"))
 
 
+def code_span(value: Any) -> Markup:
+    """Text as a Markdown code span, whose fence of backticks is longer than any run of them in the text."""
+    text = _WHITESPACE.sub(" ", str(value)).strip()
+    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
+    return Markup(f"{fence} {text} {fence}")
+
+
+_BACKTICKS = re.compile("`+")
+
+
 def id_value(value: str) -> Markup:
     """An id checked by the model ([a-z0-9-]), usable as is in anchors and paths."""
     if not ID_RE.match(value):
@@ -158,7 +168,7 @@ def environment(settings: Settings) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
-                       day=lambda d: f"{d.day} {d:%B %Y}")
+                       code=code_span, day=lambda d: f"{d.day} {d:%B %Y}")
     env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, sections=SECTIONS, role_titles=ROLE_TITLES)
     return env
 
@@ -313,7 +323,8 @@ ERROR_PAGE = "briefbook-errors.md"
 
 def error_page(errors: list[Diagnostic], settings: Settings) -> Page:
     """The page `mkdocs serve` shows while the briefs have errors."""
-    markdown = environment(settings).get_template("errors" + TEMPLATE_SUFFIX).render(errors=errors)
+    shown = [d.printable() for d in errors]  # a file name may hold control characters
+    markdown = environment(settings).get_template("errors" + TEMPLATE_SUFFIX).render(errors=shown)
     return Page(ERROR_PAGE, markdown)
 
 
