@@ -18,6 +18,7 @@ from briefbook import render
 from briefbook.cache import DISABLE_VARIABLE
 from briefbook.cli import main
 from briefbook.corpus import load_corpus
+from briefbook.export import canonical
 from briefbook.render import render_pages
 from briefbook.settings import read_settings
 
@@ -188,7 +189,7 @@ def test_briefs_json_put_together_from_cached_pieces_is_canonical_json(project, 
     edit(project / "briefs/actors/japan.md", "Tokyo welcomed", "Tokyo quietly welcomed")
     text = site(project)[1]["briefs.json"][0]
     assert "Tokyo quietly welcomed" in text
-    assert text == json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False, sort_keys=True) + "\n"
+    assert text == canonical(json.loads(text)) + "\n"
 
 
 def test_a_cache_that_cannot_be_written_leaves_the_run_as_it_would_be(project, monkeypatch):

@@ -75,6 +75,174 @@ def test_a_folder_name_cannot_put_markup_into_the_edit_link(project):
     assert "not an id" in found[0]["message"] and "x-img-src-x-onerror-alert-1" in found[0]["hint"]
 
 
+@pytest.mark.parametrize("folder", ["Actors", "my briefs", "north_korea", "a--b", "con", "x\x1b[2J", "\u202eevil"])
+def test_a_folder_under_the_briefs_folder_must_be_named_as_an_id(project, folder):
+    for name in ("one", "two"):  # reported once for the folder, not for each file in it
+        project.write(f"briefs/{folder}/inner/{name}.md", "---\nkind: issue\ntitle: T\nsummary: S.\nreviewed: 2019-12-01\n---\nx\n")
+    found = json.loads(project.check("--format", "json").output)
+    assert [(d["file"], d["line"], d["column"], d["severity"]) for d in found] == [(f"briefs/{folder}", 1, 1, "error")]
+    # a file named on the command line is checked with its folders
+    named = json.loads(project.check("--format", "json", f"briefs/{folder}/inner/one.md").output)
+    assert [d["file"] for d in named] == [f"briefs/{folder}"]
+
+
+def test_folders_a_build_skips_are_not_held_to_the_rule(project):
+    for folder in ("_Drafts", ".Git stuff", "issues/_old notes"):
+        project.write(f"briefs/{folder}/x.md", "---\nkind: issue\ntitle: T\nsummary: S.\nreviewed: 2019-12-01\n---\nx\n")
+    project.write("briefs/topics/economy-2019/trade.md", "---\nkind: issue\ntitle: Trade\nsummary: S.\nreviewed: 2019-12-01\n---\nx\n")
+    assert project.check().exit_code == 0
+
+
+def test_new_refuses_a_folder_that_check_would_refuse(project):
+    result = project.run("new", "issue", "trade", "--folder", "My Topics")
+    assert result.exit_code == 1
+    assert "the folder name `My Topics` is not an id" in result.output and "my-topics" in result.output
+    assert not (project.root / "briefs/My Topics").exists()
+    assert project.run("new", "issue", "trade", "--folder", "topics/economy").exit_code == 0
+
+
+# --- one site, built once, with hostile values where briefbook builds URLs and attributes ---------
+
+# Folders the maintainers choose (here the briefs folder, a setting) are not held to the rule of ids:
+# the edit link quotes every character of the path all the same.
+HOSTILE_BRIEFS_DIR = 'notes "><img src=x onerror=alert(1)> #1'
+HOSTILE_TITLE = '</script><b onmouseover="alert(1)">Q & A\u2028end'
+HOSTILE_ANCHOR = 'x" onclick="alert(1)'
+HOSTILE_ISSUE = f"""\
+---
+kind: issue
+title: {json.dumps(HOSTILE_TITLE)}
+summary: "It's <b>bold</b> & \\"quoted\\"."
+reviewed: 2019-12-01
+tags: ["t\\" onclick=\\"alert(1)", "x' onfocus='alert(2)"]
+timeline:
+  - date: 2019-02-27
+    title: "<svg onload=alert(1)>"
+    detail: "]]><script>alert(1)</script>"
+---
+Body.
+"""
+# A project template may pass any text to href() and to the label macro: both quote it.
+HOSTILE_VIEWS_INDEX = """\
+{% import "_macros.md.j2" as m with context %}
+---
+title: "Compare"
+---
+
+# Compare
+
+[anchor]({{ href("views/matrix.md", '""" + HOSTILE_ANCHOR + """') }})
+
+{{ m.label('kind" onmouseover="alert(1)', 'value"><img src=x onerror=alert(2)>', 'title" onfocus="alert(3)') }}
+"""
+
+
+@pytest.fixture(scope="module")
+def quoting_site(tmp_path_factory):
+    from conftest import VALID_BRIEFS, Project
+
+    root = tmp_path_factory.mktemp("quoting")
+    project = Project(root)
+    for relative, text in VALID_BRIEFS.items():
+        project.write(relative.replace("briefs/", HOSTILE_BRIEFS_DIR + "/", 1), text)
+    project.write(f"{HOSTILE_BRIEFS_DIR}/issues/hostile.md", HOSTILE_ISSUE)
+    project.write("templates/views-index.md.j2", HOSTILE_VIEWS_INDEX)
+    project.write("docs/index.md", "# Home\n")
+    project.write("mkdocs.yml", EDIT_LINKS.format(extra=f"      briefs_dir: {json.dumps(HOSTILE_BRIEFS_DIR)}"))
+    old_cwd, old_epoch = os.getcwd(), os.environ.get("SOURCE_DATE_EPOCH")
+    os.chdir(root)
+    os.environ["SOURCE_DATE_EPOCH"] = BUILD_EPOCH
+    try:
+        result = project.run("build")
+    finally:
+        os.chdir(old_cwd)
+        if old_epoch is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old_epoch
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def page_elements(site, page: str) -> list[tuple[str, dict[str, str]]]:
+    return elements((site / page / "index.html").read_text(encoding="utf-8"))
+
+
+def test_every_page_is_free_of_event_handlers(quoting_site):
+    pages = {str(p.relative_to(quoting_site)): event_handlers(p.read_text(encoding="utf-8")) for p in quoting_site.rglob("*.html")}
+    assert len(pages) > 10
+    assert {page: found for page, found in pages.items() if found} == {}
+
+
+@pytest.mark.parametrize("page, brief", [("issues/hostile", "issues/hostile.md"), ("actors/north-korea", "actors/north-korea.md")])
+def test_the_edit_link_quotes_every_character_of_the_path(quoting_site, page, brief):
+    from urllib.parse import quote, unquote
+
+    edit = [attrs["href"] for tag, attrs in page_elements(quoting_site, page) if tag == "a" and attrs.get("rel") == "edit"]
+    assert edit == [f"https://github.com/owner/briefs/edit/main/{quote(HOSTILE_BRIEFS_DIR)}/{brief}"]
+    assert unquote(edit[0]).endswith(f"/{HOSTILE_BRIEFS_DIR}/{brief}")  # still the brief's file
+
+
+def test_an_anchor_a_template_passes_is_quoted(quoting_site):
+    links = [attrs for tag, attrs in page_elements(quoting_site, "views") if tag == "a" and "matrix/#" in attrs.get("href", "")]
+    assert [a["href"] for a in links] == ["matrix/#x%22%20onclick%3D%22alert%281%29"]
+    assert "onclick" not in links[0]
+
+
+def test_the_label_macro_escapes_its_attributes(quoting_site):
+    labels = [attrs for tag, attrs in page_elements(quoting_site, "views") if tag == "span" and "bb-label" in attrs.get("class", "")]
+    assert labels == [{"class": 'bb-label bb-kind" onmouseover="alert(1) bb-kind" onmouseover="alert(1)-value"><img-src=x-onerror=alert(2)>',
+                       "title": 'title" onfocus="alert(3)'}]
+
+
+def test_tags_and_titles_reach_no_attribute_of_the_facets(quoting_site):
+    facets = [(tag, attrs) for tag, attrs in page_elements(quoting_site, "issues/hostile") if "data-pagefind-filter" in attrs]
+    assert sorted(attrs["data-pagefind-filter"] for _, attrs in facets) == ["issue", "kind", "tag", "tag"]
+    assert all(set(attrs) == {"data-pagefind-filter"} for _, attrs in facets)
+
+
+def test_the_timeline_picture_is_well_formed_and_holds_no_text_from_a_brief(quoting_site):
+    import xml.etree.ElementTree as ET
+
+    svg = ET.fromstring((quoting_site / "views/timeline.svg").read_text(encoding="utf-8"))
+    texts = [t.strip() for e in svg.iter() for t in (e.text, e.tail, *e.attrib.values()) if t and t.strip()]
+    assert not [t for t in texts if "<" in t or "alert" in t or "script" in t]
+    assert "February 2019: 1 event" in texts
+
+
+def test_briefs_json_escapes_what_html_or_javascript_would_read(quoting_site):
+    text = (quoting_site / "briefs.json").read_text(encoding="utf-8")
+    assert not set("<>&\u2028") & set(text)
+    assert "\\u003c/script\\u003e" in text
+    briefs = {b["id"]: b for b in json.loads(text)["briefs"]}
+    assert briefs["hostile"]["front_matter"]["title"] == HOSTILE_TITLE  # the data is as written
+    assert briefs["hostile"]["front_matter"]["timeline"][0]["detail"] == "]]><script>alert(1)</script>"
+    assert briefs["hostile"]["file"] == f"{HOSTILE_BRIEFS_DIR}/issues/hostile.md"
+
+
+def test_navigation_titles_are_html_escaped(tmp_path):
+    from briefbook.corpus import load_corpus
+    from briefbook.navigation import navigation
+    from briefbook.settings import Settings
+
+    (tmp_path / "briefs/issues").mkdir(parents=True)
+    for n in range(3):  # grouped into labelled runs of two
+        (tmp_path / f"briefs/issues/i{n}.md").write_text(HOSTILE_ISSUE.replace("Q & A", f"Q & A {n}"), encoding="utf-8")
+    corpus = load_corpus(Settings(project_dir=tmp_path)).corpus
+
+    def titles(items):
+        for item in items:
+            if isinstance(item, dict):
+                (title, value), = item.items()
+                yield title
+                if isinstance(value, list):
+                    yield from titles(value)
+
+    shown = list(titles(navigation(None, [], corpus, 2)))
+    assert "&lt;/script&gt;&lt;b onmouseover=&quot;alert(1)&quot;&gt;Q &amp; A 0\u2028end" in shown
+    assert not [t for t in shown if set(t) & set("<>\"'") or "& " in t]
+
+
 # --- characters that deceive ---------------------------------------------------------------------
 
 REFUSED = ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9b",

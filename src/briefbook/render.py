@@ -116,6 +116,12 @@ def _relative_url(target: str, here: str) -> str:
     return quote(posixpath.relpath(target, here or "."))
 
 
+@functools.lru_cache(maxsize=100_000)
+def _fragment(anchor: str) -> str:
+    # the anchors of briefbook's templates are made of ids; a project's template may pass any text
+    return "#" + quote(anchor)
+
+
 def page_path(brief: BriefFile) -> str:
     return f"{SECTIONS[brief.kind]}/{brief.id}.md"
 
@@ -208,7 +214,7 @@ class Renderer:
         here = posixpath.dirname(path)
 
         def href(target: str, anchor: str = "") -> Markup:
-            return Markup(_relative_url(target, here) + (f"#{anchor}" if anchor else ""))
+            return Markup(_relative_url(target, here) + (_fragment(anchor) if anchor else ""))
 
         def brief_href(brief: BriefFile, anchor: str = "") -> Markup:
             return href(page_path(brief), anchor)

@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from .fields import FieldSpec, doc_of, fields_of, writing_order
-from .loader import ID_RE, RESERVED_NAMES, discover
+from .loader import ID_RE, RESERVED_NAMES, check_folder_name, discover
 from .model import KINDS, MAX_ID_LENGTH
 from .render import default_templates_dir, template_loader
 from .settings import Settings
@@ -169,6 +169,10 @@ def target_path(settings: Settings, kind: str, brief_id: str, folder: str | None
         raise ScaffoldError(f"--folder `{folder}` must be a folder inside the briefs folder {root}")
     if any(part.startswith((".", "_")) for part in relative.parts):
         raise ScaffoldError(f"--folder `{folder}`: briefbook skips folders whose names start with `.` or `_`, so the brief would never be read")
+    for part in target_dir.relative_to(root).parts:
+        problem = check_folder_name(part)
+        if problem:
+            raise ScaffoldError(f"--folder `{folder}`: {problem[0]} ({problem[1]})")
     return target_dir / f"{brief_id}.md"
 
 
