@@ -220,6 +220,21 @@ def test_briefs_json_escapes_what_html_or_javascript_would_read(quoting_site):
     assert briefs["hostile"]["file"] == f"{HOSTILE_BRIEFS_DIR}/issues/hostile.md"
 
 
+def test_render_out_writes_the_navigation_as_yaml_that_reads_back_escaped(quoting_site, tmp_path, monkeypatch):
+    import yaml
+
+    from briefbook.cli import main
+    from click.testing import CliRunner
+
+    monkeypatch.chdir(quoting_site.parent)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    out = tmp_path / "plain"
+    assert CliRunner().invoke(main, ["render", "--out", str(out)]).exit_code == 0
+    nav = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    issues = next(item["Issues"] for item in nav if isinstance(item, dict) and "Issues" in item)
+    assert {"&lt;/script&gt;&lt;b onmouseover=&quot;alert(1)&quot;&gt;Q &amp; A\u2028end": "issues/hostile.md"} in issues
+
+
 def test_navigation_titles_are_html_escaped(tmp_path):
     from briefbook.corpus import load_corpus
     from briefbook.navigation import navigation
