@@ -129,12 +129,28 @@ class Project:
         return self.run("check", *args)
 
 
+def valid_project(root: Path, briefs_dir: str = "briefs") -> Project:
+    """The small valid project (an issue, two actors, a summit, a shared sources file) written into root."""
+    project = Project(root)
+    for relative, text in VALID_BRIEFS.items():
+        project.write(briefs_dir + relative.removeprefix("briefs"), text)
+    return project
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    """A small valid project (an issue, two actors, a summit, a shared sources file), as the working folder."""
+    """The small valid project, as the working folder."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
-    project = Project(tmp_path)
-    for relative, text in VALID_BRIEFS.items():
-        project.write(relative, text)
-    return project
+    return valid_project(tmp_path)
+
+
+# For module-scoped fixtures: with tests/browser/conftest.py beside this one, `import conftest` is ambiguous.
+@pytest.fixture(scope="session")
+def make_valid_project():
+    return valid_project
+
+
+@pytest.fixture(scope="session")
+def build_epoch() -> str:
+    return BUILD_EPOCH

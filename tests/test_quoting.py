@@ -13,8 +13,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import BUILD_EPOCH
-
 HOSTILE_FOLDER = 'x"><img src=x onerror=alert(1)>'
 EDIT_LINKS = """\
 site_name: Edit links
@@ -138,28 +136,17 @@ title: "Compare"
 
 
 @pytest.fixture(scope="module")
-def quoting_site(tmp_path_factory):
-    from conftest import VALID_BRIEFS, Project
-
+def quoting_site(tmp_path_factory, make_valid_project, build_epoch):
     root = tmp_path_factory.mktemp("quoting")
-    project = Project(root)
-    for relative, text in VALID_BRIEFS.items():
-        project.write(relative.replace("briefs/", HOSTILE_BRIEFS_DIR + "/", 1), text)
+    project = make_valid_project(root, HOSTILE_BRIEFS_DIR)
     project.write(f"{HOSTILE_BRIEFS_DIR}/issues/hostile.md", HOSTILE_ISSUE)
     project.write("templates/views-index.md.j2", HOSTILE_VIEWS_INDEX)
     project.write("docs/index.md", "# Home\n")
     project.write("mkdocs.yml", EDIT_LINKS.format(extra=f"      briefs_dir: {json.dumps(HOSTILE_BRIEFS_DIR)}"))
-    old_cwd, old_epoch = os.getcwd(), os.environ.get("SOURCE_DATE_EPOCH")
-    os.chdir(root)
-    os.environ["SOURCE_DATE_EPOCH"] = BUILD_EPOCH
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("SOURCE_DATE_EPOCH", build_epoch)
         result = project.run("build")
-    finally:
-        os.chdir(old_cwd)
-        if old_epoch is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old_epoch
     assert result.exit_code == 0, result.output
     return root / "site"
 
@@ -220,14 +207,14 @@ def test_briefs_json_escapes_what_html_or_javascript_would_read(quoting_site):
     assert briefs["hostile"]["file"] == f"{HOSTILE_BRIEFS_DIR}/issues/hostile.md"
 
 
-def test_render_out_writes_the_navigation_as_yaml_that_reads_back_escaped(quoting_site, tmp_path, monkeypatch):
+def test_render_out_writes_the_navigation_as_yaml_that_reads_back_escaped(quoting_site, tmp_path, monkeypatch, build_epoch):
     import yaml
 
     from briefbook.cli import main
     from click.testing import CliRunner
 
     monkeypatch.chdir(quoting_site.parent)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", build_epoch)
     out = tmp_path / "plain"
     assert CliRunner().invoke(main, ["render", "--out", str(out)]).exit_code == 0
     nav = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
