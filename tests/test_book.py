@@ -14,14 +14,11 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
-from briefbook.corpus import Corpus, load_corpus
+from briefbook.corpus import Corpus
 from briefbook.export import export_json
 from briefbook.render import render_pages
 from briefbook.settings import read_settings
 
-ROOT = Path(__file__).resolve().parents[1]
 MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 VANTAGE = re.compile(
     r"^(?:As of|Looking back from) (?:(?P<day>\d{1,2}) )?(?P<month>" + "|".join(MONTHS) + r") (?P<year>\d{4})\b"
@@ -32,13 +29,6 @@ INDEX_SEGMENTS = {"blog", "blogs", "news", "articles", "posts", "briefings-state
 # Phrases of the editors' record of their checks, which belong in editor_note, not in a reader's note.
 EDITORIAL_PHRASES = ("search tool", "stored copy", "stored address", "tracking parameter", "could not be confirmed",
                      "the address keeps", "slug", "landing page")
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    result = load_corpus(read_settings(ROOT / "mkdocs.yml"), strict=True)
-    assert result.ok, [d.text() for d in result.diagnostics]
-    return result.corpus
 
 
 def vantage_of(text: str) -> dt.date | None:
@@ -58,9 +48,9 @@ def test_vantage_reads_the_day_or_the_end_of_the_month():
     assert vantage_of("It is likely that, as of March 2019, ...") is None
 
 
-def test_no_source_address_is_a_site_root_or_an_index(corpus: Corpus):
+def test_no_source_address_is_a_site_root_or_an_index(bundled_corpus: Corpus):
     bad = []
-    for source in corpus.sources.values():
+    for source in bundled_corpus.sources.values():
         parts = urlsplit(source.url)
         segments = [s for s in parts.path.split("/") if s]
         if not parts.netloc or (not segments and not parts.query):
@@ -70,28 +60,28 @@ def test_no_source_address_is_a_site_root_or_an_index(corpus: Corpus):
     assert bad == []
 
 
-def test_every_source_has_a_publisher_a_title_and_a_date(corpus: Corpus):
-    for source in corpus.sources.values():
+def test_every_source_has_a_publisher_a_title_and_a_date(bundled_corpus: Corpus):
+    for source in bundled_corpus.sources.values():
         assert source.publisher.strip() and source.publisher.lower() not in {"unknown", "n/a", "todo"}, source.id
         assert source.title.strip(), source.id
         assert source.date <= dt.date.today(), source.id
 
 
-def test_every_key_judgment_states_its_vantage_and_cites_nothing_published_after_it(corpus: Corpus):
+def test_every_key_judgment_states_its_vantage_and_cites_nothing_published_after_it(bundled_corpus: Corpus):
     late = []
-    for brief in corpus.briefs.values():
+    for brief in bundled_corpus.briefs.values():
         for kj in brief.brief.key_judgments:
             vantage = vantage_of(kj.text)
             assert vantage, f"{brief.id}: a key judgment does not say what date it is written as of: {kj.text[:60]}"
             for source_id in kj.sources:
-                published = corpus.sources[source_id].date
+                published = bundled_corpus.sources[source_id].date
                 if published > vantage:
                     late.append((brief.id, kj.text[:50], source_id, published.isoformat()))
     assert late == []
 
 
-def test_every_brief_keeps_what_came_later_in_a_labelled_aftermath(corpus: Corpus):
-    for brief in corpus.briefs.values():
+def test_every_brief_keeps_what_came_later_in_a_labelled_aftermath(bundled_corpus: Corpus):
+    for brief in bundled_corpus.briefs.values():
         body = brief.raw.body
         after_vantage = getattr(brief.brief, "date", None) and brief.brief.date > dt.date(2019, 3, 31)
         if after_vantage:
@@ -100,17 +90,17 @@ def test_every_brief_keeps_what_came_later_in_a_labelled_aftermath(corpus: Corpu
             assert "\n## Aftermath (after March 2019)\n" in f"\n{body}", brief.id
 
 
-def test_readers_notes_carry_no_editorial_record(corpus: Corpus):
-    for source in corpus.sources.values():
+def test_readers_notes_carry_no_editorial_record(bundled_corpus: Corpus):
+    for source in bundled_corpus.sources.values():
         note = (source.note or "").lower()
         assert not [p for p in EDITORIAL_PHRASES if p in note], (source.id, source.note)
 
 
-def test_editors_notes_reach_no_output(corpus: Corpus):
-    notes = {s.id: s.editor_note for s in corpus.sources.values() if s.editor_note}
+def test_editors_notes_reach_no_output(bundled_corpus: Corpus, bundled_project: Path):
+    notes = {s.id: s.editor_note for s in bundled_corpus.sources.values() if s.editor_note}
     assert len(notes) >= 10  # the bundled book records its checks; without them this test proves nothing
-    published = export_json(corpus) + "".join(
-        page.markdown for page in render_pages(corpus, read_settings(ROOT / "mkdocs.yml")).values()
+    published = export_json(bundled_corpus) + "".join(
+        page.markdown for page in render_pages(bundled_corpus, read_settings(bundled_project / "mkdocs.yml")).values()
     )
     # a note's opening words are specific enough to stand for the note
     leaked = {sid: n for sid, n in notes.items() if " ".join(n.split()[:8]) in " ".join(published.split())}

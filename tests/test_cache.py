@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import BUILD_EPOCH, copy_bundled_book, copy_project, edit
 
 from briefbook import render
 from briefbook.cache import DISABLE_VARIABLE
@@ -22,17 +23,12 @@ from briefbook.export import canonical
 from briefbook.render import render_pages
 from briefbook.settings import read_settings
 
-
-REPO = Path(__file__).resolve().parents[1]
-BUILD_EPOCH = "1767225600"  # 2026-01-01
+LATER_EPOCH = "1893456000"  # 2030-01-01: past the next review of every bundled brief
 
 
 @pytest.fixture(scope="module")
 def warmed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("cache") / "project"
-    for name in ("briefs", "templates", "docs"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "mkdocs.yml", project)
+    project = copy_bundled_book(tmp_path_factory.mktemp("cache") / "project")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
         site(project)
@@ -44,7 +40,7 @@ def warmed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project(warmed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
     monkeypatch.delenv(DISABLE_VARIABLE, raising=False)
-    return Path(shutil.copytree(warmed, tmp_path / "project"))
+    return copy_project(warmed, tmp_path / "project")
 
 
 def site(project: Path) -> tuple[list, dict[str, tuple[str, str | None]]]:
@@ -58,12 +54,6 @@ def fresh_site(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list, di
     with monkeypatch.context() as mp:
         mp.setenv(DISABLE_VARIABLE, "1")
         return site(project)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def append_ally(project: Path) -> None:
@@ -105,7 +95,7 @@ def test_edits_in_a_row_each_give_what_a_fresh_run_gives(project, monkeypatch):
 
 
 def test_a_later_day_is_a_change_too(project, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(BUILD_EPOCH) + 3 * 365 * 86400))  # every brief stale now
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", LATER_EPOCH)  # every brief stale now
     cached = site(project)
     assert any("stale" in d for d in cached[0])
     assert cached == fresh_site(project, monkeypatch)

@@ -193,12 +193,24 @@ def test_wrong_enum_value_lists_the_allowed_values(project):
     project.copy("check/wrong-enum.md", "briefs/actors/japan.md")
     assert_reports(project, Expected("briefs/actors/japan.md", 6, 7, "role", "`alliance` is not allowed",
                                      "expected one of: principal, counterpart, ally, stakeholder"))
+    project.write("briefs/issues/trade.md", "---\nkind: issue\ntitle: Trade\nsummary: Trade.\nreviewed: 2019-12-01\n"
+                  "key_judgments:\n  - text: T.\n    likelihood: probable\n    confidence: hihg\n---\nBody.\n")
+    (project.root / "briefs/actors/japan.md").unlink()
+    assert_reports(
+        project,
+        Expected("briefs/issues/trade.md", 8, 17, "key_judgments[0].likelihood", "`probable` is not allowed",
+                 "expected one of: almost no chance, very unlikely, unlikely, roughly even chance, likely, very likely, almost certain"),
+        Expected("briefs/issues/trade.md", 9, 17, "key_judgments[0].confidence", "`hihg` is not allowed",
+                 "did you mean `high`? expected one of: high, moderate, low"),
+    )
 
 
-def test_non_iso_date_hints_the_iso_form(project):
-    project.copy("check/non-iso-date.md", "briefs/issues/sanctions-relief.md")
+@pytest.mark.parametrize("written", ["27/02/2019", "27 February 2019", "February 27, 2019", "02/27/2019", "2019-2-27",
+                                     "2019/02/27", "27.02.2019"])
+def test_non_iso_date_hints_the_iso_form(project, written):
+    project.write("briefs/issues/sanctions-relief.md", f"---\nkind: issue\ntitle: t\nsummary: s\nreviewed: {written}\n---\n")
     assert_reports(project, Expected("briefs/issues/sanctions-relief.md", 5, 11, "reviewed",
-                                     "`27/02/2019` is not a date in the form YYYY-MM-DD", "write it as 2019-02-27"))
+                                     f"`{written}` is not a date in the form YYYY-MM-DD", "write it as 2019-02-27"))
 
 
 def test_invalid_id_from_file_name_suggests_a_name(project):
@@ -229,8 +241,10 @@ def test_unknown_actor_issue_and_sources_suggest_the_closest_id(project):
 
 def test_unknown_citation_in_the_body_points_at_the_body_line(project):
     brief = project.root / "briefs/issues/denuclearization.md"
-    brief.write_text(brief.read_text() + "\nA later paragraph cites [@unknown].\n")
-    assert_reports(project, Expected("briefs/issues/denuclearization.md", 9, 25, "body", "cites unknown source `unknown`"))
+    brief.write_text(brief.read_text() + "\nA later paragraph cites [@unknown] and [@hanoi-statment].\n")
+    assert_reports(project, Expected("briefs/issues/denuclearization.md", 9, 25, "body", "cites unknown source `unknown`"),
+                   Expected("briefs/issues/denuclearization.md", 9, 40, "body", "cites unknown source `hanoi-statment`",
+                            "did you mean `hanoi-statement`?"))
 
 
 def test_citations_in_code_blocks_are_not_checked(project):

@@ -8,25 +8,14 @@ every HTML page with a clean build of the same edited project.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import build, copy_project, edit, set_field
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
-BUILD_EPOCH = "1577836800"  # 2020-01-01, as in conftest.py: the fixture's briefs are never stale
-BIN = Path(sys.executable).parent
 NAV = re.compile(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', re.DOTALL)
-
-
-def mkdocs(project: Path, *args: str) -> None:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=project, env=env, capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def pages(site: Path) -> dict[str, tuple[int, bytes]]:
@@ -40,32 +29,18 @@ def navs(site_pages: dict[str, tuple[int, bytes]]) -> dict[str, str]:
     return {page: match.group(0) for page, match in found.items() if match}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("dirty") / "project"
-    shutil.copytree(FIXTURE, project)
-    mkdocs(project)
-    return project
-
-
 @pytest.fixture
-def project(built: Path, tmp_path: Path) -> Path:
-    """A copy of the built project, output and cache included, modification times kept."""
-    return Path(shutil.copytree(built, tmp_path / "project", symlinks=True))
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def project(fixture_project: Path, tmp_path: Path) -> Path:
+    """A copy of the built fixture project, output and cache included, modification times kept."""
+    return copy_project(fixture_project, tmp_path / "project")
 
 
 def dirty_matches_clean(project: Path) -> tuple[dict, dict]:
     """Rebuild with --dirty, build the same project cleanly elsewhere, and compare every page."""
     before = pages(project / "site")
-    mkdocs(project, "--dirty")
+    build(project, "mkdocs", "build", "--dirty")
     after = pages(project / "site")
-    mkdocs(project, "--site-dir", str(project.parent / "clean"))
+    build(project, "mkdocs", "build", "--site-dir", str(project.parent / "clean"))
     clean = pages(project.parent / "clean")
     assert sorted(after) == sorted(clean)
     stale = [page for page in clean if after[page][1] != clean[page][1]]
@@ -78,11 +53,16 @@ def rewritten(before: dict, after: dict) -> set[str]:
 
 
 def test_a_content_edit_rewrites_only_the_pages_that_show_it(project: Path):
-    edit(project / "briefs/actors/china.md", "\nsummary: ", "\nsummary: Beijing kept its distance, a dirty build must show. ")
+    japan = project / "briefs/actors/japan.md"
+    set_field(japan, "summary", "Tokyo welcomed the no-deal outcome; a dirty build must show this sentence.")
+    edit(japan, "stance: no relief before concrete steps", "stance: no relief before verified steps")
     before, after = dirty_matches_clean(project)
-    # the summary is on China's page and in the actors index; nothing else shows it
-    assert rewritten(before, after) == {"actors/china/index.html", "actors/index.html"}
-    assert b"Beijing kept its distance" in after["actors/china/index.html"][1]
+    # Japan's summary is on its page and the actors index; its stance on the issue page, the matrix and
+    # the page of every summit where Japan, as an ally, has a column
+    assert rewritten(before, after) == {"actors/japan/index.html", "actors/index.html", "issues/sanctions/index.html",
+                                        "views/matrix/index.html", "summits/hanoi-2019/index.html",
+                                        "summits/singapore-2018/index.html"}
+    assert b"no relief before verified steps" in after["views/matrix/index.html"][1]
 
 
 def test_a_new_title_reaches_every_pages_navigation(project: Path):

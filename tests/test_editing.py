@@ -1,5 +1,6 @@
-"""Editing briefs: `briefbook new`, the schema in the editor, `check --watch`, errors while
-previewing, the format reference, and the messages an analyst meets while writing."""
+"""Editing briefs: `briefbook new`, the warnings that ask for content, the schema in the editor, the
+format reference and `check --watch`. (What `check` reports is in test_check.py, errors while
+previewing in test_site.py.)"""
 
 from __future__ import annotations
 
@@ -10,12 +11,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 import jsonschema
 import pytest
-from serving import WAIT_SECONDS, http_get, mkdocs_serve, wait_until
+from helpers import REPO, WAIT_SECONDS
 import yaml
 
 from briefbook.cli import main
@@ -27,7 +27,6 @@ from briefbook.schema import all_schemas, dumps
 from briefbook.validate import validate_file
 from briefbook.writer import create_new
 
-REPO = Path(__file__).resolve().parents[1]
 FOLDERS = {"summit": "summits", "actor": "actors", "issue": "issues"}
 
 
@@ -143,7 +142,7 @@ def test_creating_a_file_that_appears_first_fails_and_leaves_no_temporary_file(t
     assert [p.name for p in target.parent.iterdir()] == ["trade.md"]
 
 
-# --- warnings that ask for missing content, and helpful messages ------------------------------
+# --- warnings that ask for missing content ---------------------------------------------------
 
 
 def test_lists_written_empty_and_placeholders_in_comments_warn(project):
@@ -156,44 +155,6 @@ def test_lists_written_empty_and_placeholders_in_comments_warn(project):
     assert "briefs/issues/denuclearization.md:7:16: warning: key_judgments: is empty (add entries, or remove the field)" in lines
     assert project.check().exit_code == 0
     assert project.check("--strict").exit_code == 1
-
-
-def test_the_bundled_briefs_have_no_placeholder_or_empty_list_warning():
-    result = subprocess.run([sys.executable, "-m", "briefbook", "check", "--strict"], cwd=REPO, capture_output=True, text=True,
-                            timeout=120)
-    assert "placeholder text left in" not in result.stdout
-    assert ": is empty" not in result.stdout
-
-
-def brief_with(project, field_lines: str) -> str:
-    project.write("briefs/issues/trade.md", "---\nkind: issue\ntitle: Trade\nsummary: Trade.\n" + field_lines + "---\nBody.\n")
-    return project.check().output
-
-
-def test_unknown_field_names_the_closest_known_field(project):
-    output = brief_with(project, "reviewed: 2019-12-01\nrelatd: [denuclearization]\n")
-    assert "briefs/issues/trade.md:6:1: error: relatd: unknown field `relatd` (did you mean `related`?)" in output
-
-
-def test_unknown_ids_name_the_closest_existing_ids(project):
-    output = brief_with(project, "reviewed: 2019-12-01\nrelated: [denuclearisation]\n")
-    assert "unknown issue `denuclearisation` (did you mean `denuclearization`?)" in output
-    project.write("briefs/issues/trade.md", "---\nkind: issue\ntitle: Trade\nsummary: Trade.\nreviewed: 2019-12-01\n---\nSee [@hanoi-statment].\n")
-    assert "cites unknown source `hanoi-statment` (did you mean `hanoi-statement`?)" in project.check().output
-
-
-def test_wrong_enum_value_lists_the_allowed_values(project):
-    output = brief_with(project, "reviewed: 2019-12-01\nkey_judgments:\n  - text: T.\n    likelihood: probable\n    confidence: hihg\n")
-    assert ("key_judgments[0].likelihood: `probable` is not allowed (expected one of: almost no chance, very unlikely, "
-            "unlikely, roughly even chance, likely, very likely, almost certain)") in output
-    assert "key_judgments[0].confidence: `hihg` is not allowed (did you mean `high`? expected one of: high, moderate, low)" in output
-
-
-@pytest.mark.parametrize("written", ["27 February 2019", "February 27, 2019", "27/02/2019", "02/27/2019", "2019-2-27",
-                                     "2019/02/27", "27.02.2019"])
-def test_a_date_in_another_format_shows_the_iso_form(project, written):
-    output = brief_with(project, f"reviewed: {written}\n")
-    assert f"reviewed: `{written}` is not a date in the form YYYY-MM-DD (write it as 2019-02-27)" in output
 
 
 # --- the schema in the editor ----------------------------------------------------------------
@@ -322,56 +283,6 @@ def test_check_watch_reports_each_save(project):
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-# --- errors while previewing -----------------------------------------------------------------
-
-
-
-
-
-
-
-
-BANNER = "The briefs have 1 problem"
-
-
-def test_serve_puts_a_banner_linking_to_the_error_page_on_every_page_until_the_fix(project, tmp_path):
-    project.write("mkdocs.yml", """\
-        site_name: Editing test
-        theme:
-          name: mkdocs
-        plugins:
-          - briefbook
-        markdown_extensions:
-          - admonition
-        """)
-    project.write("docs/index.md", "# Home\n\nA hand-written page.\n")
-    log = tmp_path / "serve.log"
-    # a hand-written page, the broken brief's last good page, another brief's page, a view
-    pages = ["", "summits/hanoi-2019/", "issues/denuclearization/", "views/matrix/"]
-    with mkdocs_serve(project.root, log) as (server, port):
-        base = f"http://127.0.0.1:{port}/"
-        wait_until(lambda: http_get(base + "actors/north-korea/")[0] == 200, "the first build", log)
-        assert all(BANNER not in http_get(base + page)[1] for page in pages)
-
-        brief = project.root / "briefs/summits/hanoi-2019.md"
-        good = brief.read_text(encoding="utf-8")
-        brief.write_text(good.replace("confidence: moderate", "confidence: moderat"), encoding="utf-8")
-        wait_until(lambda: http_get(base + "briefbook-errors/")[0] == 200, "the error page", log)
-        error_page = http_get(base + "briefbook-errors/")[1]
-        assert "moderat" in error_page and BANNER not in error_page
-        for page in pages:
-            status, html = http_get(base + page)
-            assert status == 200 and BANNER in html, page
-            link = re.search(r'<a href="([^"]+)">See the problems</a>', html)
-            assert link, page
-            assert urllib.parse.urljoin(base + page, link.group(1)) == base + "briefbook-errors/"
-
-        brief.write_text(good, encoding="utf-8")
-        wait_until(lambda: http_get(base + "briefbook-errors/")[0] == 404, "the error page to go", log)
-        assert all(BANNER not in http_get(base + page)[1] for page in pages)
-        assert "Traceback" not in log.read_text(encoding="utf-8")
 
 
 # --- the editing guide -----------------------------------------------------------------------

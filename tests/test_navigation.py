@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from helpers import run
 
 from briefbook.corpus import load_corpus
 from briefbook.navigation import navigation
@@ -55,7 +54,7 @@ def test_a_setting_outside_the_project_stops_mkdocs_with_a_message_not_a_traceba
           - briefbook:
               briefs_dir: ../elsewhere
         """)
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project.root, capture_output=True, text=True)
+    build = run(project.root, "mkdocs", "build")
     assert build.returncode != 0
     assert "`briefs_dir: ../elsewhere` points outside the project folder" in build.stderr
     assert "Traceback" not in build.stderr

@@ -17,7 +17,7 @@ from briefbook.loader import DECEPTIVE, load_file
 from briefbook.sanitize import is_safe_url
 from briefbook.render import render_pages
 from briefbook.settings import Settings
-from briefbook.validate import validate_file
+from briefbook.validate import SourcesFile, validate_file
 
 EXTENSIONS = ["admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "pymdownx.details",
               "pymdownx.superfences", "toc", "briefbook.markdown_ext"]
@@ -27,7 +27,15 @@ TODAY = dt.date(2020, 1, 1)
 fragments = st.sampled_from([b"---\n", b"kind: issue\n", b"title: ", b"summary: ", b"reviewed: 2019-12-01\n", b"tags: [",
                              b"]\n", b"- ", b"  ", b"&a ", b"*a", b"!!python/object ", b"\t", b"\xef\xbb\xbf", b"\r\n",
                              b"\xff", b"{", b"}", b":", b"\"", b"'", b"#", b"\n", b"[@x]", b"```\n", b"<script>"])
-brief_bytes = st.one_of(st.binary(max_size=400), st.lists(st.one_of(fragments, st.binary(max_size=8)), max_size=40).map(b"".join))
+pieces = st.lists(st.one_of(fragments, st.binary(max_size=8)), max_size=40).map(b"".join)
+# Valid files with a few pieces spliced in somewhere find the validation and linking paths.
+VALID_FILES = [
+    b"---\nkind: issue\ntitle: Sanctions\nsummary: S.\nreviewed: 2019-12-01\ntags: [a]\n---\nBody [@x].\n",
+    b"sources:\n  - id: x\n    title: T\n    publisher: P\n    date: 2019-01-01\n    url: https://example.org/\n",
+]
+spliced = st.tuples(st.sampled_from(VALID_FILES), st.integers(min_value=0), st.lists(fragments, max_size=3).map(b"".join)).map(
+    lambda t: t[0][: t[1] % (len(t[0]) + 1)] + t[2] + t[0][t[1] % (len(t[0]) + 1):])
+brief_bytes = st.one_of(st.binary(max_size=400), pieces, spliced)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -45,7 +53,13 @@ def test_any_bytes_give_a_brief_or_diagnostics(tmp_path, data, suffix):
     if typed is None:
         assert more
         return
-    link([typed], TODAY, 0)
+    # a valid file links on its own: cross-file problems are diagnostics on its lines, and it is in the corpus
+    corpus, linked = link([typed], TODAY, 0)
+    assert all(isinstance(d, Diagnostic) and d.file == path.name and d.line >= 1 and d.message for d in linked)
+    if isinstance(typed, SourcesFile):
+        assert set(corpus.sources) == {source.id for source in typed.sources}
+    else:
+        assert corpus.briefs == {typed.id: typed}
 
 
 # Text with every character Markdown, HTML, YAML and Jinja treat as syntax, and any other a brief may hold.

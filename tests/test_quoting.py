@@ -12,6 +12,7 @@ import os
 from html.parser import HTMLParser
 
 import pytest
+from helpers import BUILD_EPOCH, valid_project
 
 HOSTILE_FOLDER = 'x"><img src=x onerror=alert(1)>'
 EDIT_LINKS = """\
@@ -136,16 +137,16 @@ title: "Compare"
 
 
 @pytest.fixture(scope="module")
-def quoting_site(tmp_path_factory, make_valid_project, build_epoch):
+def quoting_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("quoting")
-    project = make_valid_project(root, HOSTILE_BRIEFS_DIR)
+    project = valid_project(root, HOSTILE_BRIEFS_DIR)
     project.write(f"{HOSTILE_BRIEFS_DIR}/issues/hostile.md", HOSTILE_ISSUE)
     project.write("templates/views-index.md.j2", HOSTILE_VIEWS_INDEX)
     project.write("docs/index.md", "# Home\n")
     project.write("mkdocs.yml", EDIT_LINKS.format(extra=f"      briefs_dir: {json.dumps(HOSTILE_BRIEFS_DIR)}"))
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
-        patch.setenv("SOURCE_DATE_EPOCH", build_epoch)
+        patch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
         result = project.run("build")
     assert result.exit_code == 0, result.output
     return root / "site"
@@ -207,14 +208,14 @@ def test_briefs_json_escapes_what_html_or_javascript_would_read(quoting_site):
     assert briefs["hostile"]["file"] == f"{HOSTILE_BRIEFS_DIR}/issues/hostile.md"
 
 
-def test_render_out_writes_the_navigation_as_yaml_that_reads_back_escaped(quoting_site, tmp_path, monkeypatch, build_epoch):
+def test_render_out_writes_the_navigation_as_yaml_that_reads_back_escaped(quoting_site, tmp_path, monkeypatch):
     import yaml
 
     from briefbook.cli import main
     from click.testing import CliRunner
 
     monkeypatch.chdir(quoting_site.parent)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", build_epoch)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
     out = tmp_path / "plain"
     assert CliRunner().invoke(main, ["render", "--out", str(out)]).exit_code == 0
     nav = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
-
-def _build(project) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project.root, env=env, capture_output=True, text=True)
+from helpers import build
 
 
 def test_a_site_without_overrides_gets_the_search_box_and_its_index(project):
@@ -23,9 +16,7 @@ def test_a_site_without_overrides_gets_the_search_box_and_its_index(project):
           - tags
           - briefbook
         """)
-    build = _build(project)
-    assert build.returncode == 0, build.stderr
-    site = project.root / "site"
+    site = build(project.root, "mkdocs", "build")
     html = (site / "actors" / "united-states" / "index.html").read_text(encoding="utf-8")
     assert "briefbook-search.js" in html and "data-pagefind-body" in html
     assert (site / "assets" / "javascripts" / "briefbook-search.js").is_file()
@@ -43,9 +34,8 @@ def test_a_site_that_keeps_materials_search_is_left_alone(project):
           - search
           - briefbook
         """)
-    build = _build(project)
-    assert build.returncode == 0, build.stderr
-    html = (project.root / "site" / "actors" / "united-states" / "index.html").read_text(encoding="utf-8")
+    site = build(project.root, "mkdocs", "build")
+    html = (site / "actors" / "united-states" / "index.html").read_text(encoding="utf-8")
     assert "briefbook-search.js" not in html
-    assert (project.root / "site" / "search" / "search_index.json").is_file()
-    assert not (project.root / "site" / "pagefind").exists()
+    assert (site / "search" / "search_index.json").is_file()
+    assert not (site / "pagefind").exists()

@@ -7,21 +7,16 @@ parsed with a real HTML parser and searched for anything a browser would run.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import BUILD_EPOCH, Project, snapshot
 
-from briefbook.cli import main
 from briefbook.model import Source
 from briefbook.settings import Settings, SettingsError, read_settings
-
-from conftest import BUILD_EPOCH
 
 # Each payload holds {m}: a marker unique to the payload and the field it is put in.
 PAYLOADS = [
@@ -191,30 +186,11 @@ def write(root: Path, files: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8", newline="")
 
 
-def run_cli(root: Path, *args: str):
-    """Run `briefbook` in a project folder, the way a user does."""
-    old = Path.cwd()
-    os.chdir(root)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
-
-
-def snapshot(*folders: Path) -> dict[str, str]:
-    """Every file under the folders, by its content hash."""
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module", autouse=True)
 def fixed_today():
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = BUILD_EPOCH
-    yield
-    if old is None:
-        del os.environ["SOURCE_DATE_EPOCH"]
-    else:
-        os.environ["SOURCE_DATE_EPOCH"] = old
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +202,7 @@ def hostile_site(tmp_path_factory, fixed_today):
         files.update(hostile_briefs(n))
     write(root, files)
     before = snapshot(root / "briefs", root / "docs")
-    result = run_cli(root, "build")
+    result = Project(root).run("build")
     assert result.exit_code == 0, result.output
     return root, before
 
@@ -368,8 +344,8 @@ def test_briefs_json_keeps_the_payloads_as_data(hostile_site):
 
 def test_check_and_build_leave_briefs_and_docs_untouched(hostile_site):
     root, before = hostile_site
-    assert run_cli(root, "check").exit_code == 0
-    assert run_cli(root, "export").exit_code == 0
+    assert Project(root).check().exit_code == 0
+    assert Project(root).run("export").exit_code == 0
     assert snapshot(root / "briefs", root / "docs") == before
 
 
@@ -387,7 +363,7 @@ def test_raw_html_in_the_body_passes_only_when_the_site_allows_it(tmp_path, allo
     files = {"mkdocs.yml": MKDOCS_YML.format(extra="      allow_raw_html: true" if allowed else ""), "docs/index.md": "# Home\n",
              "briefs/issues/raw.md": "---\nkind: issue\ntitle: Raw\nsummary: S.\nreviewed: 2019-12-01\n---\n" + RAW_BODY}
     write(tmp_path, files)
-    assert run_cli(tmp_path, "build").exit_code == 0
+    assert Project(tmp_path).run("build").exit_code == 0
     html = (tmp_path / "site/issues/raw/index.html").read_text(encoding="utf-8")
     page = scan(html)
     assert ('<div class="deliberate-html">' in html) is allowed
@@ -442,7 +418,7 @@ def test_ids_in_references_cannot_climb_out(project):
 def test_a_citation_that_climbs_out_is_not_a_citation(project):
     project.write("briefs/issues/sanctions.md", "---\nkind: issue\ntitle: S\nsummary: S.\nreviewed: 2019-12-01\n---\nSee [@../../etc/passwd].\n")
     assert project.check().exit_code == 0
-    pages = run_cli(project.root, "export")
+    pages = project.run("export")
     bodies = {b["id"]: b["body"] for b in json.loads(pages.output)["briefs"]}
     assert bodies["sanctions"] == "See [@../../etc/passwd].\n"
 
@@ -620,19 +596,43 @@ def test_commands_never_modify_briefs_or_docs(project):
     assert snapshot(project.root / "briefs", project.root / "docs") == before
 
 
-def test_replacing_a_folder_swaps_it_in_one_step_and_keeps_nothing_of_the_old(tmp_path):
-    from briefbook.writer import _exchange, replace_folder
-
+def two_sites(tmp_path: Path) -> tuple[Path, Path]:
+    """A site in place and a new one written beside it, each with one page of its own."""
     target, new = tmp_path / "site", tmp_path / ".site.building"
-    (target / "old").mkdir(parents=True)
-    (target / "old" / "page.html").write_text("old", encoding="utf-8")
-    (new / "new").mkdir(parents=True)
-    (new / "new" / "page.html").write_text("new", encoding="utf-8")
-    probe_a, probe_b = tmp_path / "a", tmp_path / "b"
-    probe_a.mkdir(), probe_b.mkdir()
-    if sys.platform.startswith("linux"):  # elsewhere replace_folder falls back to two renames
-        assert _exchange(probe_a, probe_b)
-    replace_folder(new, target)
+    for folder, content in ((target, "old"), (new, "new")):
+        (folder / content).mkdir(parents=True)
+        (folder / content / "page.html").write_text(content, encoding="utf-8")
+    return target, new
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's; elsewhere the two-rename path below runs")
+def test_replacing_a_folder_swaps_it_in_one_step_and_keeps_nothing_of_the_old(tmp_path, monkeypatch):
+    from briefbook import writer
+
+    target, new = two_sites(tmp_path)
+    swaps = []
+    real_exchange = writer._exchange
+
+    def watched_exchange(a: Path, b: Path) -> bool:
+        swapped = real_exchange(a, b)
+        # the moment after the one step: the new site is in place and the old one, whole, in its stead
+        swaps.append((swapped, (target / "new" / "page.html").exists(), (new / "old" / "page.html").exists()))
+        return swapped
+
+    monkeypatch.setattr(writer, "_exchange", watched_exchange)
+    writer.replace_folder(new, target)
+    assert swaps == [(True, True, True)]
     assert (target / "new" / "page.html").read_text(encoding="utf-8") == "new"
     assert not (target / "old").exists() and not new.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_replacing_a_folder_without_the_one_step_swap_keeps_nothing_of_the_old(tmp_path, monkeypatch):
+    from briefbook import writer
+
+    target, new = two_sites(tmp_path)
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)  # a system without renameat2
+    writer.replace_folder(new, target)
+    assert (target / "new" / "page.html").read_text(encoding="utf-8") == "new"
+    assert not (target / "old").exists() and not new.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

@@ -5,28 +5,18 @@ One built site is shared by the read-only tests; tests that change briefs work o
 
 from __future__ import annotations
 
-import gzip
 import html
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-import time
+import urllib.parse
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from serving import http_get, mkdocs_serve, wait_until
 import yaml
+from helpers import copy_project, http_get, mkdocs_serve, run, set_field, snapshot, wait_until
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
-# A fixed "today" (2020-01-01, as in conftest.py), so that the briefs, reviewed late in 2019, are never stale.
-# Not imported: with tests/browser/conftest.py beside it, `import conftest` is ambiguous.
-BUILD_EPOCH = "1577836800"
-BIN = Path(sys.executable).parent
 REPO_EDIT = "https://example.org/briefs-repo/edit/main/"
 BRIEFS = {  # page folder -> brief file, for every brief of the fixture
     "summits/hanoi-2019": "briefs/summits/hanoi-2019.md",
@@ -40,38 +30,6 @@ BRIEFS = {  # page folder -> brief file, for every brief of the fixture
 VIEWS = ["summits", "actors", "issues", "views", "views/matrix", "views/timeline", "views/watch", "views/sources", "tags"]
 HOSTILE_TITLE = "<script>alert(1)</script>"
 DIAGNOSTIC = re.compile(r"briefs/actors/japan\.md:\d+:\d+: error: role")
-
-
-# --- running briefbook and MkDocs ------------------------------------------------------------
-
-
-def run(project: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    """A console script of the venv, in the project folder, with a fixed build date."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([str(BIN / command[0]), *command[1:]], cwd=project, env=env, capture_output=True,
-                          text=True, timeout=180)
-
-
-def build(project: Path) -> Path:
-    result = run(project, "briefbook", "build")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project / "site"
-
-
-def copy_project(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target, symlinks=True)
-    return target
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def set_field(path: Path, name: str, value: str) -> None:
-    """Replace a top-level front-matter line `name: ...`."""
-    text, count = re.subn(rf"(?m)^{name}: .*$", f"{name}: {value}", path.read_text(encoding="utf-8"), count=1)
-    assert count == 1, f"no `{name}:` line in {path}"
-    path.write_text(text, encoding="utf-8")
 
 
 # --- reading HTML ----------------------------------------------------------------------------
@@ -155,17 +113,9 @@ def squash(text: str) -> str:
 # --- the built site --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture project, built once with `briefbook build`; tests that change it take a copy."""
-    project = copy_project(FIXTURE, tmp_path_factory.mktemp("built") / "project")
-    build(project)
-    return project
-
-
 @pytest.fixture
-def site(built: Path) -> Path:
-    return built / "site"
+def site(fixture_project: Path) -> Path:
+    return fixture_project / "site"
 
 
 def test_every_brief_and_view_has_its_page(site: Path):
@@ -310,11 +260,11 @@ def test_page_meta_gives_material_tags_and_search_boost(site: Path):
     assert boosts["views/matrix/"] == 1
 
 
-def test_search_index_holds_every_title_and_summary(built: Path, site: Path):
+def test_search_index_holds_every_title_and_summary(fixture_project: Path, site: Path):
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     text = squash(html.unescape(" ".join(re.sub(r"<[^>]+>", " ", d["title"] + " " + d["text"]) for d in index["docs"])))
     for brief in BRIEFS.values():
-        front = yaml.safe_load((built / brief).read_text(encoding="utf-8").split("---")[1])
+        front = yaml.safe_load((fixture_project / brief).read_text(encoding="utf-8").split("---")[1])
         assert squash(front["title"]) in text, brief
         assert squash(front["summary"]) in text, brief
 
@@ -323,9 +273,9 @@ def test_search_index_holds_every_title_and_summary(built: Path, site: Path):
 
 
 @pytest.fixture
-def built_copy(built: Path, tmp_path: Path) -> Path:
-    """A copy of the built project (with its site/), for a test that changes it."""
-    return copy_project(built, tmp_path / "project")
+def built_copy(fixture_project: Path, tmp_path: Path) -> Path:
+    """A copy of the built project (with its site/ and cache), for a test that changes it or writes beside it."""
+    return copy_project(fixture_project, tmp_path / "project")
 
 
 @pytest.mark.parametrize("command", [("briefbook", "build"), ("mkdocs", "build"), ("mkdocs", "build", "--strict")])
@@ -354,52 +304,18 @@ def test_strict_build_fails_on_a_stale_brief_before_touching_the_site(built_copy
         assert snapshot(built_copy / "site") == before
 
 
-# --- incremental and reproducible builds ------------------------------------------------------
-
-
-def test_dirty_build_rewrites_only_the_pages_that_show_the_change(built_copy: Path):
-    site = built_copy / "site"
-    pages = {str(p.relative_to(site)): (p.stat().st_mtime_ns, p.read_bytes()) for p in site.rglob("index.html")}
-    japan = built_copy / "briefs/actors/japan.md"
-    set_field(japan, "summary", "Tokyo welcomed the no-deal outcome; a dirty build must show this sentence.")
-    text = japan.read_text(encoding="utf-8").replace("stance: no relief before concrete steps", "stance: no relief before verified steps")
-    japan.write_text(text, encoding="utf-8")
-    result = run(built_copy, "mkdocs", "build", "--dirty")
-    assert result.returncode == 0, result.stdout + result.stderr
-
-    changed = {page for page, (_, content) in pages.items() if (site / page).read_bytes() != content}
-    # Japan's summary is on its page and the actors index; its stance on the issue page, the matrix and
-    # on the page of every summit where Japan, as an ally, has a column
-    assert {"actors/japan/index.html", "actors/index.html", "issues/sanctions/index.html", "views/matrix/index.html",
-            "summits/hanoi-2019/index.html", "summits/singapore-2018/index.html"} <= changed
-    assert "a dirty build must show this sentence" in article(site, "actors/japan").text
-    assert "no relief before verified steps" in article(site, "views/matrix").text
-    untouched = ["issues/hostile-title/index.html", "actors/china/index.html", "actors/united-states/index.html", "index.html"]
-    for page in untouched:
-        assert (site / page).stat().st_mtime_ns == pages[page][0], f"{page} was rewritten"
-
-
-def test_the_same_briefs_build_the_same_bytes(built: Path, tmp_path: Path):
-    again = copy_project(FIXTURE, tmp_path / "elsewhere")
-    time.sleep(1.1)  # so that a leaked clock time (gzip headers have one-second resolution) would differ
-    first, second = snapshot(built / "site"), snapshot(build(again))
-    assert sorted(first) == sorted(second)
-    assert [name for name in first if first[name] != second[name]] == []
-    assert gzip.decompress(first["sitemap.xml.gz"]).startswith(b"<?xml")  # compared as bytes above, gzip header included
-
-
 # --- render --out ----------------------------------------------------------------------------
 
 
-def test_render_out_writes_a_plain_mkdocs_project_that_builds_without_the_plugin(built: Path, tmp_path: Path):
+def test_render_out_writes_a_plain_mkdocs_project_that_builds_without_the_plugin(built_copy: Path, tmp_path: Path):
     out = tmp_path / "rendered"
-    result = run(built, "briefbook", "render", "--out", str(out))
+    result = run(built_copy, "briefbook", "render", "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
     assert not any("briefbook" in (p if isinstance(p, str) else list(p)) for p in config["plugins"])
     for page in [*BRIEFS, "summits/index", "views/matrix", "tags"]:
         assert (out / "docs" / f"{page}.md").is_file() or (out / "docs" / page / "index.md").is_file(), page
-    assert (out / "docs/index.md").read_text(encoding="utf-8") == (built / "docs/index.md").read_text(encoding="utf-8")
+    assert (out / "docs/index.md").read_text(encoding="utf-8") == (built_copy / "docs/index.md").read_text(encoding="utf-8")
 
     site = tmp_path / "rendered-site"
     plain = run(out, "mkdocs", "build", "--strict", "-f", str(out / "mkdocs.yml"), "--site-dir", str(site))
@@ -407,13 +323,13 @@ def test_render_out_writes_a_plain_mkdocs_project_that_builds_without_the_plugin
     assert squash(article(site, "issues/hostile-title").find("h1").text).rstrip("¶") == HOSTILE_TITLE
     assert "main leverage" in [squash(e.text) for e in article(site, "issues/sanctions").iter("em")]
 
-    again = run(built, "briefbook", "render", "--out", str(out))
+    again = run(built_copy, "briefbook", "render", "--out", str(out))
     assert again.returncode == 0, again.stdout + again.stderr
 
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine", encoding="utf-8")
-    refused = run(built, "briefbook", "render", "--out", str(foreign))
+    refused = run(built_copy, "briefbook", "render", "--out", str(foreign))
     assert refused.returncode == 2
     assert "is not empty and was not written by briefbook" in refused.stderr
     assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
@@ -421,34 +337,39 @@ def test_render_out_writes_a_plain_mkdocs_project_that_builds_without_the_plugin
 
 # --- mkdocs serve ----------------------------------------------------------------------------
 
+BANNER = "The briefs have 1 problem"
 
 
-
-
-
-
-
-def test_serve_shows_errors_keeps_the_last_good_pages_and_recovers(tmp_path: Path):
-    project = copy_project(FIXTURE, tmp_path / "project")
+def test_serve_shows_the_problems_keeps_the_last_good_pages_and_recovers(built_copy: Path, tmp_path: Path):
     log = tmp_path / "serve.log"
-    with mkdocs_serve(project, log, {"SOURCE_DATE_EPOCH": BUILD_EPOCH}) as (server, port):
+    # a hand-written page, the broken brief's last good page, another brief's page, a view
+    pages = ["", "actors/japan/", "issues/sanctions/", "views/matrix/"]
+    with mkdocs_serve(built_copy, log) as (server, port):
         base = f"http://127.0.0.1:{port}/briefs/"  # the path of site_url
         wait_until(lambda: http_get(base + "actors/japan/")[0] == 200, "the first build", log)
         assert "Tokyo welcomed the no-deal outcome" in http_get(base + "actors/japan/")[1]
         assert http_get(base + "briefbook-errors/")[0] == 404
+        assert all(BANNER not in http_get(base + page)[1] for page in pages)
 
-        japan = project / "briefs/actors/japan.md"
+        japan = built_copy / "briefs/actors/japan.md"
         set_field(japan, "role", "friend")
         wait_until(lambda: http_get(base + "briefbook-errors/")[0] == 200, "the error page", log)
-        status, error_page = http_get(base + "briefbook-errors/")
-        assert "briefs/actors/japan.md" in error_page and "friend" in error_page
+        error_page = http_get(base + "briefbook-errors/")[1]
+        assert "briefs/actors/japan.md" in error_page and "friend" in error_page and BANNER not in error_page
+        assert DIAGNOSTIC.search(log.read_text(encoding="utf-8")), log.read_text(encoding="utf-8")
         status, last_good = http_get(base + "actors/japan/")
         assert status == 200 and "Tokyo welcomed the no-deal outcome" in last_good
-        assert DIAGNOSTIC.search(log.read_text(encoding="utf-8")), log.read_text(encoding="utf-8")
+        for page in pages:  # every page says so, and links to the problems
+            status, text = http_get(base + page)
+            assert status == 200 and BANNER in text, page
+            link = re.search(r'<a href="([^"]+)">See the problems</a>', text)
+            assert link, page
+            assert urllib.parse.urljoin(base + page, html.unescape(link.group(1))) == base + "briefbook-errors/"
 
         set_field(japan, "role", "ally")
         set_field(japan, "summary", "Fixed while serving, Tokyo welcomed the outcome.")
         wait_until(lambda: "Fixed while serving" in http_get(base + "actors/japan/")[1], "the fixed page", log)
         assert http_get(base + "briefbook-errors/")[0] == 404
+        assert all(BANNER not in http_get(base + page)[1] for page in pages)
         assert server.poll() is None
         assert "Traceback" not in log.read_text(encoding="utf-8")

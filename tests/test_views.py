@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from helpers import FIXTURES, build, copy_project, run
 
 from briefbook.schema import export_schema
 
-FIXTURE = Path(__file__).parent / "fixtures" / "views"
-BUILD_EPOCH = "1577836800"  # 2020-01-01: the sanctions brief is past its next_review
+FIXTURE = FIXTURES / "views"  # on the build date, 2020-01-01, the sanctions brief is past its next_review
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("views")
-    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, env=env, capture_output=True, text=True)
-    assert build.returncode == 0, build.stderr
-    return root / "site"
+    return build(copy_project(FIXTURE, tmp_path_factory.mktemp("views") / "project"), "mkdocs", "build")
 
 
 def page(site: Path, path: str) -> BeautifulSoup:
@@ -134,26 +125,17 @@ def test_stale_brief_shows_a_notice_on_its_page_and_in_the_lists(site):
     assert stale == {"Abductions": False, "Sanctions": True}
 
 
-def test_check_warns_about_a_stale_brief(tmp_path, monkeypatch):
-    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
-    monkeypatch.chdir(tmp_path)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
-    result = subprocess.run([sys.executable, "-m", "briefbook", "check"], env=env, capture_output=True, text=True)
+def test_check_warns_about_a_stale_brief_and_today_follows_source_date_epoch(tmp_path):
+    project = copy_project(FIXTURE, tmp_path / "project")
+    result = run(project, "briefbook", "check")
     assert result.returncode == 0
     assert "briefs/issues/sanctions.md:6:14: warning: next_review: the brief is stale: due for review since 2019-06-01" in result.stdout
-    strict = subprocess.run([sys.executable, "-m", "briefbook", "check", "--strict"], env=env, capture_output=True, text=True)
-    assert strict.returncode == 1
+    assert run(project, "briefbook", "check", "--strict").returncode == 1
+    earlier = run(project, "briefbook", "check", env={"SOURCE_DATE_EPOCH": "1546300800"})  # 2019-01-01: nothing is stale yet
+    assert (earlier.returncode, earlier.stdout) == (0, "No problems found.\n")
 
 
-def test_today_follows_source_date_epoch(tmp_path, monkeypatch):
-    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
-    monkeypatch.chdir(tmp_path)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1546300800"}  # 2019-01-01: nothing is stale yet
-    result = subprocess.run([sys.executable, "-m", "briefbook", "check"], env=env, capture_output=True, text=True)
-    assert "stale" not in result.stdout
-
-
-def test_briefs_json_holds_every_brief_and_validates_against_the_exported_schema(site, tmp_path, monkeypatch):
+def test_briefs_json_holds_every_brief_and_validates_against_the_exported_schema(site, tmp_path):
     data = json.loads((site / "briefs.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, export_schema())
     assert sorted(b["id"] for b in data["briefs"]) == ["abductions", "china", "hanoi-2019", "japan", "north-korea", "sanctions"]
@@ -161,11 +143,8 @@ def test_briefs_json_holds_every_brief_and_validates_against_the_exported_schema
     assert japan["front_matter"]["positions"]["abductions"]["stance"] == "resolve before normalization"
     assert japan["file"] == "briefs/actors/japan.md"
 
-    shutil.copytree(FIXTURE, tmp_path / "project")
-    monkeypatch.chdir(tmp_path / "project")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
     out = tmp_path / "elsewhere" / "export.json"
-    result = subprocess.run([sys.executable, "-m", "briefbook", "export", "--out", str(out)], env=env, capture_output=True, text=True)
+    result = run(copy_project(FIXTURE, tmp_path / "project"), "briefbook", "export", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text(encoding="utf-8")) == data
 

@@ -1,39 +1,24 @@
-"""Browser fixtures: the bundled site built once, served on 127.0.0.1, and Debian's Chromium driven by Playwright."""
+"""Browser fixtures: the session's bundled site served on 127.0.0.1, and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from helpers import require
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOTS = REPO / "tests" / "screenshots"
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-# The bundled site is built from a copy, so that the build's cache and output stay out of the checkout.
-PROJECT_PARTS = ("mkdocs.yml", "briefs", "templates", "docs", "overrides")
-BUILD_EPOCH = "1735689600"  # 2025-01-01: the site's dates do not depend on the day the tests run
 
 
 def require_chromium() -> None:
-    """A machine without Chromium skips the browser tests; CI must have it."""
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing (apt-get install chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    require(CHROMIUM.exists(), str(CHROMIUM), "apt-get install chromium")
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -43,8 +28,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 def serve(directory: Path) -> Iterator[str]:
     """Serve a folder on a free port of 127.0.0.1 until the generator is closed; yields the base URL."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -55,47 +39,19 @@ def serve(directory: Path) -> Iterator[str]:
         thread.join()
 
 
-def build_site(project: Path, site: Path) -> Path:
-    """`briefbook build` of a project folder into site, as a user runs it; fails the test with the build's output."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-c", "from briefbook.cli import main; main()", "build", "--site-dir", str(site)]
-    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.fail(f"briefbook build failed ({result.returncode}):\n{result.stdout}{result.stderr}")
-    return site
-
-
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled site (the repository's briefs, templates, docs and mkdocs.yml), built once per session."""
+def site_url(bundled_site: Path) -> Iterator[str]:
+    """The bundled site (built once per session, in conftest.py) on 127.0.0.1."""
     require_chromium()
-    project = tmp_path_factory.mktemp("bundled")
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, project / part)
-        elif source.exists():
-            shutil.copyfile(source, project / part)
-    return build_site(project, project / "site")
-
-
-@pytest.fixture(scope="session")
-def site_url(site_dir: Path) -> Iterator[str]:
-    yield from serve(site_dir)
+    yield from serve(bundled_site)
 
 
 @pytest.fixture(scope="session")
 def served() -> Iterator[object]:
     """serve(folder) for a test's own folders: each gives its base URL, and all stop at the end of the session."""
+    require_chromium()
     with contextlib.ExitStack() as stack:
         yield lambda folder: stack.enter_context(contextlib.contextmanager(serve)(folder))
-
-
-@pytest.fixture(scope="session")
-def built() -> object:
-    """build_site(project, site) for a test's own projects."""
-    require_chromium()
-    return build_site
 
 
 @pytest.fixture(scope="session")

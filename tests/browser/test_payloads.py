@@ -9,19 +9,16 @@ Markdown alone, which shows that every payload is live where the protection is o
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import markdown
 import pytest
+from helpers import REPO, build, run
 
 from briefbook.settings import read_settings
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parents[2]
 
 PAYLOADS = {
     "three_backticks": "```code``` then\n\n<img src=x onerror=\"window.__bb_three_backticks=1\">",
@@ -55,7 +52,7 @@ def brief(name: str, body: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def payload_sites(tmp_path_factory, built) -> tuple[Path, Path, Path]:
+def payload_sites(tmp_path_factory) -> tuple[Path, Path, Path]:
     """The payloads built by briefbook, rendered by briefbook and built by MkDocs alone, and as plain Markdown HTML."""
     root = tmp_path_factory.mktemp("payloads")
     (root / "docs").mkdir()
@@ -66,12 +63,11 @@ def payload_sites(tmp_path_factory, built) -> tuple[Path, Path, Path]:
         path = root / "briefs/issues" / f"{name.replace('_', '-')}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(brief(name, body), encoding="utf-8")
-    protected = built(root, root / "site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    briefbook = [sys.executable, "-c", "from briefbook.cli import main; main()"]
-    subprocess.run([*briefbook, "render", "--out", str(root / "rendered")], cwd=root, env=env, check=True, capture_output=True)
+    protected = build(root)
+    rendered = run(root, "briefbook", "render", "--out", str(root / "rendered"))
+    assert rendered.returncode == 0, rendered.stderr
     assert "briefbook" not in (root / "rendered/mkdocs.yml").read_text(encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "rendered/mkdocs.yml")], env=env, check=True, capture_output=True)
+    build(root / "rendered", "mkdocs", "build", "--strict")
     setup = read_settings(root / "mkdocs.yml").markdown
     plain = root / "plain"
     plain.mkdir()

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from briefbook.corpus import load_corpus
-from briefbook.settings import read_settings
-
-REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    result = load_corpus(read_settings(REPO / "mkdocs.yml"))
-    assert result.corpus is not None, [d.text() for d in result.diagnostics]
-    return result.corpus
 
 
 def open_search(page, site_url: str):
@@ -64,9 +52,9 @@ def test_a_query_lists_its_briefs_among_the_first_results(page, site_url, query,
         assert path in found[:within], f"{query!r}: {path} not in the first {within} results {found}"
 
 
-def test_a_stance_label_finds_the_actor_and_the_issue_that_hold_it(page, site_url, corpus):
+def test_a_stance_label_finds_the_actor_and_the_issue_that_hold_it(page, site_url, bundled_corpus):
     # the longest stance label that only one actor uses: specific enough to name a position
-    stances = [(p.stance, actor.id, issue) for actor in corpus.actors for issue, p in actor.brief.positions.items()]
+    stances = [(p.stance, actor.id, issue) for actor in bundled_corpus.actors for issue, p in actor.brief.positions.items()]
     counts: dict[str, int] = {}
     for stance, _, _ in stances:
         counts[stance.lower()] = counts.get(stance.lower(), 0) + 1
@@ -91,14 +79,14 @@ def choose(page, facet: str, value: str) -> None:
     page.locator(f"[data-bb-search-facets] select[name={facet}]").select_option(value)
 
 
-def test_facets_narrow_the_results_by_kind_actor_issue_and_tag(page, site_url, corpus):
+def test_facets_narrow_the_results_by_kind_actor_issue_and_tag(page, site_url, bundled_corpus):
     box = open_search(page, site_url)
     page.wait_for_selector("[data-bb-search-facets] select[name=tag]")
 
     # no query, one facet: the list of that facet's pages
     choose(page, "kind", "Actor")
     actors = wait_for_results(page, "", {"kind": "Actor"})
-    assert sorted(actors) == sorted(f"/actors/{a.id}/" for a in corpus.actors)
+    assert sorted(actors) == sorted(f"/actors/{a.id}/" for a in bundled_corpus.actors)
 
     # a query narrowed by kind: only summits, though actors and issues also say "Yongbyon"
     box.press_sequentially("Yongbyon", delay=15)
@@ -109,22 +97,22 @@ def test_facets_narrow_the_results_by_kind_actor_issue_and_tag(page, site_url, c
 
     # by actor: the summits Japan took part in (none on Yongbyon), then its issues once the kind is cleared
     choose(page, "kind", "")
-    choose(page, "actor", corpus.briefs["japan"].brief.title)
-    japan = wait_for_results(page, "Yongbyon", {"actor": corpus.briefs["japan"].brief.title})
+    choose(page, "actor", bundled_corpus.briefs["japan"].brief.title)
+    japan = wait_for_results(page, "Yongbyon", {"actor": bundled_corpus.briefs["japan"].brief.title})
     assert "/actors/japan/" in japan
     assert not [p for p in japan if p.startswith("/actors/") and p != "/actors/japan/"], japan
 
     # by issue and by tag, each exactly the briefs that carry it
     choose(page, "actor", "")
     box.fill("")
-    abductions = corpus.briefs["abductions"].brief.title
+    abductions = bundled_corpus.briefs["abductions"].brief.title
     choose(page, "issue", abductions)
-    concerned = {"/issues/abductions/"} | {f"/actors/{a.id}/" for a in corpus.actors if "abductions" in a.brief.positions}
-    concerned |= {f"/summits/{s.id}/" for s in corpus.summits if "abductions" in s.brief.agenda}
+    concerned = {"/issues/abductions/"} | {f"/actors/{a.id}/" for a in bundled_corpus.actors if "abductions" in a.brief.positions}
+    concerned |= {f"/summits/{s.id}/" for s in bundled_corpus.summits if "abductions" in s.brief.agenda}
     assert set(wait_for_results(page, "", {"issue": abductions})) == concerned
 
     choose(page, "issue", "")
     tag = "yongbyon"
     choose(page, "tag", tag)
-    tagged = {f"/{b.kind}s/{b.id}/" for b in corpus.briefs.values() if tag in b.brief.tags}
+    tagged = {f"/{b.kind}s/{b.id}/" for b in bundled_corpus.briefs.values() if tag in b.brief.tags}
     assert tagged and set(wait_for_results(page, "", {"tag": tag})) == tagged
