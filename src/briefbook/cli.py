@@ -206,3 +206,12 @@ def export(config_file: Path, out: Path | None) -> None:
         return
     write_atomic(out, data)
     click.echo(f"Wrote {len(corpus.briefs)} briefs to {out}")
+
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default and only way; accepted for clients that pass it).")
+def lsp(stdio: bool) -> None:
+    """Run the language server for editors: the problems `check` finds as you type, completion, hover, go to definition."""
+    from .lsp import serve  # pygls is loaded only for this command
+
+    serve()

@@ -213,6 +213,16 @@ def _issue_references(b: BriefFile) -> Iterator[tuple[str, tuple]]:
             yield item.issue, ("what_to_watch", i, "issue")
 
 
+def references(b: BriefFile) -> Iterator[tuple[str, str, int, int]]:
+    """Every id the brief names, where `link` checks it: (what it names, the id, line, column)."""
+    named = [("source", i, path) for i, path in _citations(b)] + [("issue", i, path) for i, path in _issue_references(b)]
+    if isinstance(b.brief, Summit):
+        named += [("actor", p.actor, ("participants", i, "actor")) for i, p in enumerate(b.brief.participants)]
+    for target, named_id, path in named:
+        where = _at(b, path, "")
+        yield target, named_id, where.line, where.column
+
+
 def _at(brief: BriefFile, path: tuple, message: str, hint: str = "", severity: str = "error") -> Diagnostic:
     if path and path[0] == "@body":
         return Diagnostic(brief.display, path[1], path[2], "body", message, hint, severity)  # type: ignore[arg-type]

@@ -40,6 +40,8 @@ class FieldSpec:
     min_items: int = 0
     max_items: int | None = None
     record: type[BaseModel] | None = None  # the model of a record value
+    refers_to: str | None = None  # what an id value (or each id of a list) names: model.RefersTo
+    keys_refer_to: str | None = None  # what the keys of a mapping name
     children: tuple["FieldSpec", ...] = field(default=(), repr=False)
 
     @property
@@ -57,6 +59,14 @@ class FieldSpec:
         if self.container == "mapping":
             return f"mapping from id to {item}"
         return item
+
+    @property
+    def allowed_values(self) -> str:
+        """The allowed values and the default, e.g. `` `high`, `moderate`, `low` `` or ``default `watching` ``."""
+        values = ", ".join(f"`{c}`" for c in self.choices)
+        if self.default is not None:
+            values += f" (default `{self.default}`)" if values else f"default `{self.default}`"
+        return values
 
 
 SCALAR_LABELS = {
@@ -104,6 +114,11 @@ def _scalar(annotation: Any, metadata: list[Any]) -> tuple[Scalar, dict[str, Any
     return "text", extra
 
 
+def _refers_to(annotation: Any, metadata: list[Any] | None = None) -> str | None:
+    _, metadata = _strip_annotated(annotation, metadata or [])
+    return next((m.target for m in metadata if isinstance(m, model.RefersTo)), None)
+
+
 def describe(name: str, info: Any) -> FieldSpec:
     """A FieldSpec from a pydantic FieldInfo."""
     annotation, metadata = _strip_annotated(info.annotation, info.metadata)
@@ -111,9 +126,11 @@ def describe(name: str, info: Any) -> FieldSpec:
         annotation = next(a for a in get_args(annotation) if a is not type(None))
     container = None
     item_metadata: list[Any] = []
+    keys_refer_to = None
     if get_origin(annotation) is list:
         container, (annotation,) = "list", get_args(annotation)
     elif get_origin(annotation) is dict:
+        keys_refer_to = _refers_to(get_args(annotation)[0])
         container, annotation = "mapping", get_args(annotation)[1]
     if container is None:
         item_metadata = metadata
@@ -131,6 +148,8 @@ def describe(name: str, info: Any) -> FieldSpec:
         min_items=next((m.min_length for m in metadata if isinstance(m, MinLen)), 0) if container else 0,
         max_items=next((m.max_length for m in metadata if isinstance(m, MaxLen)), None) if container else None,
         children=fields_of(record) if record else (),
+        refers_to=_refers_to(annotation, item_metadata),
+        keys_refer_to=keys_refer_to,
         **extra,
     )
 

@@ -1,13 +1,14 @@
 """The brief format: one pydantic model per kind, and the shared records.
 
 This module is the single source of truth for the format. Validation, the JSON
-Schema, the scaffolds of `briefbook new` and the format reference all derive
-from these classes.
+Schema, the scaffolds of `briefbook new`, the format reference and the language
+server's completion and hover all derive from these classes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
 from pydantic import (
@@ -26,6 +27,19 @@ Id = Annotated[
     StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH),
     Field(description="An id: lowercase letters, digits and single hyphens, e.g. `hanoi-2019`."),
 ]
+
+
+@dataclass(frozen=True)
+class RefersTo:
+    """Marks an id that names another record: a brief of this kind, or a source. `check` reports an
+    id that names none; the language server completes these ids and goes to what they name."""
+
+    target: Literal["issue", "actor", "source"]
+
+
+IssueId = Annotated[Id, RefersTo("issue")]
+ActorId = Annotated[Id, RefersTo("actor")]
+SourceId = Annotated[Id, RefersTo("source")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
@@ -95,7 +109,7 @@ class KeyJudgment(Record):
     text: Text
     likelihood: Likelihood
     confidence: Confidence
-    sources: list[Id] = Field(default_factory=list, max_length=50)
+    sources: list[SourceId] = Field(default_factory=list, max_length=50)
 
 
 class WatchItem(Record):
@@ -104,14 +118,14 @@ class WatchItem(Record):
     indicator: Text
     why: Text
     status: WatchStatus = "watching"
-    issue: Id | None = Field(default=None, description="The issue this indicator bears on (defaults to the brief's own issue).")
+    issue: IssueId | None = Field(default=None, description="The issue this indicator bears on (defaults to the brief's own issue).")
 
 
 class TimelineEntry(Record):
     date: dt.date
     title: ShortText
     detail: Text | None = None
-    sources: list[Id] = Field(default_factory=list, max_length=50)
+    sources: list[SourceId] = Field(default_factory=list, max_length=50)
 
 
 class Location(Record):
@@ -126,7 +140,7 @@ class Person(Record):
 
 
 class Participant(Record):
-    actor: Id
+    actor: ActorId
     people: list[Person] = Field(default_factory=list, max_length=100)
 
 
@@ -142,7 +156,7 @@ class Position(Record):
     stance: ShortText = Field(description="A short label for the stance, e.g. `maximum pressure`.")
     priority: Priority
     summary: Text
-    sources: list[Id] = Field(default_factory=list, max_length=50)
+    sources: list[SourceId] = Field(default_factory=list, max_length=50)
 
 
 class BriefBase(Record):
@@ -166,7 +180,7 @@ class Summit(BriefBase):
     location: Location
     participants: list[Participant] = Field(min_length=1, max_length=50)
     outcome: Outcome
-    agenda: list[Id] = Field(default_factory=list, max_length=200, description="Issue ids.")
+    agenda: list[IssueId] = Field(default_factory=list, max_length=200, description="Issue ids.")
 
 
 class Actor(BriefBase):
@@ -175,14 +189,14 @@ class Actor(BriefBase):
     kind: Literal["actor"]
     role: Role
     leaders: list[Leader] = Field(default_factory=list, max_length=50)
-    positions: dict[Id, Position] = Field(default_factory=dict, max_length=1_000, description="Keyed by issue id.")
+    positions: dict[IssueId, Position] = Field(default_factory=dict, max_length=1_000, description="Keyed by issue id.")
 
 
 class Issue(BriefBase):
     """A topic at stake, such as sanctions relief."""
 
     kind: Literal["issue"]
-    related: list[Id] = Field(default_factory=list, max_length=200, description="Related issue ids.")
+    related: list[IssueId] = Field(default_factory=list, max_length=200, description="Related issue ids.")
 
 
 class SourceList(Record):

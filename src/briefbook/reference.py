@@ -33,19 +33,12 @@ def _type_cell(spec: FieldSpec) -> str:
     return label
 
 
-def _values_cell(spec: FieldSpec) -> str:
-    values = ", ".join(f"`{c}`" for c in spec.choices)
-    if spec.default is not None:
-        values += f" (default `{spec.default}`)" if values else f"default `{spec.default}`"
-    return values
-
-
 def field_table(record: type[BaseModel]) -> str:
     rows = ["| Field | Type | Required | Allowed values | Description |", "|---|---|---|---|---|"]
     for spec in (writing_order(record) if record in KINDS.values() else fields_of(record)):
         rows.append("| " + " | ".join([
             f"`{spec.name}`", _cell(_type_cell(spec)), "required" if spec.required else "optional",
-            _cell(_values_cell(spec)), _cell(spec.description),
+            _cell(spec.allowed_values), _cell(spec.description),
         ]) + " |")
     return "\n".join(rows)
 
