@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import logging
 import os
 import re
@@ -168,6 +169,8 @@ class Projects:
             project = self.loaded.get(settings.project_dir)
             if project is None:
                 project = self.loaded[settings.project_dir] = LiveProject.load(settings)
+                # the loaded files live as long as the server: the collector need not scan them again on each edit
+                gc.freeze()
             display = project.display_of(path)
             if display is None:
                 continue
