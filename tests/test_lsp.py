@@ -535,3 +535,15 @@ def test_every_id_the_format_marks_as_naming_a_record_is_checked(project) -> Non
     assert reported >= {"unknown issue `zz-agenda`", "unknown actor `zz-actor`", "cites unknown source `zz-judgment`",
                         "unknown issue `zz-watch`", "cites unknown source `zz-timeline`", "unknown issue `zz-positions`",
                         "cites unknown source `zz-position`", "unknown issue `zz-related`"}
+
+
+def test_the_repository_editor_settings_start_the_language_server() -> None:
+    from briefbook.cli import main
+
+    repo = Path(__file__).resolve().parents[1]
+    settings = json.loads((repo / ".vscode/settings.json").read_text(encoding="utf-8"))
+    command, args = Path(settings["glspc.server.command"]), settings["glspc.server.commandArguments"]
+    assert command.name == "briefbook" and args == ["lsp"] and args[0] in main.commands
+    assert set(settings["glspc.server.languageId"]) == {"markdown", "yaml"}
+    recommended = json.loads((repo / ".vscode/extensions.json").read_text(encoding="utf-8"))["recommendations"]
+    assert "zsol.vscode-glspc" in recommended
