@@ -276,6 +276,10 @@ def test_completion_offers_the_fields_valid_at_the_cursor(editor: Editor) -> Non
         assert "`high`, `moderate`, `low`" in items[0].documentation.value
         assert items[0].text_edit.new_text == "confidence: "
 
+        item = text.replace("    sources: [hanoi-statement, kcna-report]\n", "    sources: [hanoi-statement, kcna-report]\n  - te\n")
+        editor.change(uri, item)
+        assert [i.label for i in editor.completion(uri, item, "  - te\n", -1)] == ["text", "likelihood", "confidence", "sources"]  # a new judgment
+
         top = text.replace("outcome: no agreement\n", "outcome: no agreement\n\n")
         editor.change(uri, top)
         labels = [i.label for i in editor.completion(uri, top, "outcome: no agreement\n")]
@@ -311,6 +315,10 @@ def test_completion_offers_ids_with_their_titles(editor: Editor) -> None:
         assert [(i.label, i.detail) for i in actors] == [("north-korea", "North Korea"), ("united-states", "United States")]
         sources = editor.completion(uri, text, "sources: [hanoi-statement, ")
         assert [(i.label, i.detail) for i in sources] == [("hanoi-statement", "Statement on the Hanoi summit"), ("kcna-report", "Report on the talks")]
+        block = text.replace("agenda: [den]", "agenda:\n  - den")
+        editor.change(uri, block)
+        assert [i.label for i in editor.completion(uri, block, "  - den")] == ["denuclearization"]
+        editor.change(uri, text)
         cited = editor.completion(uri, text, "[@kc")
         assert [i.label for i in cited] == ["hanoi-statement", "kcna-report"]  # the client filters by what is typed
         edit = cited[1].text_edit

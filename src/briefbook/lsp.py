@@ -35,7 +35,7 @@ from .fields import FieldSpec, doc_of
 from .live import LiveProject, Snapshot
 from .loader import MAX_FILE_BYTES
 from .model import BriefBase
-from .places import Document, Place, Section, Slot, extent, find_id, kind_spec, mapping_slot, outline, place_at, slot_at, split_lines
+from .places import ITEM, Document, Place, Section, Slot, extent, find_id, kind_spec, mapping_slot, outline, place_at, slot_at, split_lines
 from .settings import CONFIG_FILE, Settings, SettingsError, read_settings
 from .validate import BriefFile, SourcesFile
 
@@ -83,7 +83,6 @@ class Projects:
         self._open: dict[str, tuple[Path, str, int | None]] = {}  # uri: path, text and version of each open buffer, as last checked
         self._published: dict[str, tuple[Diagnostic, ...]] = {}  # uri: the last diagnostics sent
         self._shown: dict[Path, set[str]] = {}  # by project: the files that had problems when last linked
-        self.checks = 0
         threading.Thread(target=self._run, name="briefbook-check", daemon=True).start()
 
     # called on the protocol's thread
@@ -102,9 +101,9 @@ class Projects:
             if config.is_file():
                 try:
                     settings = read_settings(config)
-                except SettingsError as err:
+                except SettingsError as err:  # `check` would refuse to run: so does the server, and says why
                     self._report_once(str(err))
-                    continue
+                    return None
                 if settings.briefs in path.parents:
                     return settings
         for folder in path.parents:
@@ -115,7 +114,8 @@ class Projects:
     def _report_once(self, message: str) -> None:
         if message not in self._reported:
             self._reported.add(message)
-            self.server.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, f"briefbook: {message}"))
+            params = lsp.ShowMessageParams(lsp.MessageType.Warning, f"briefbook: {message}")
+            self.server.on_protocol_thread(lambda: self.server.window_show_message(params))
 
     def project_for(self, path: Path) -> tuple[LiveProject, str] | None:
         """The loaded project of a file and the file's name in it (None until loaded, or if not a brief)."""
@@ -189,7 +189,6 @@ class Projects:
                 touched[key] = project
         for key, project in touched.items():
             self._publish(key, project, project.relink(), checked)
-            self.checks += 1
 
     def _publish(self, key: Path, project: LiveProject, snapshot: Snapshot, checked: dict[str, int | None]) -> None:
         """Send the diagnostics of every file whose problems changed, and of each buffer just checked."""
@@ -269,16 +268,17 @@ class BriefbookServer(LanguageServer):
         except RuntimeError:  # not initialized yet
             return PositionCodec()
 
+    def on_protocol_thread(self, call: Callable[[], None]) -> None:
+        """Run a call that writes to the client where the protocol writes, whichever thread asks."""
+        if self.loop is None:
+            call()
+        else:
+            self.loop.call_soon_threadsafe(call)
+
     def send_soon(self, diagnostics: list[lsp.PublishDiagnosticsParams]) -> None:
-        """Publish from the checking thread: the protocol writes on its own thread."""
-        if self.loop is None or not diagnostics:
-            return
-
-        def send() -> None:
-            for params in diagnostics:
-                self.text_document_publish_diagnostics(params)
-
-        self.loop.call_soon_threadsafe(send)
+        """Publish diagnostics made on the checking thread."""
+        if diagnostics:
+            self.on_protocol_thread(lambda: [self.text_document_publish_diagnostics(params) for params in diagnostics])
 
     def document(self, uri: str) -> tuple[Document, list[str]] | None:
         """The open buffer as places.py reads it, or None for what is no brief file (or too large to read)."""
@@ -392,6 +392,9 @@ def _completion(ls: BriefbookServer, params: lsp.CompletionParams) -> lsp.Comple
     text = doc.lines[line]
     edit_range = _range(doc.lines, ls.codec, line, place.start, line, place.end)
     items: list[lsp.CompletionItem] = []
+    if place.where == "value" and place.path and place.path[-1] is ITEM and (slot := slot_at(doc.root(), place.path)) is not None:
+        if slot.spec is not None and slot.spec.record is not None:  # `- ti`: the first key of a record item
+            place = Place("key", place.path, place.start, place.end, place.word)
     if place.where == "citation":
         items = _id_items("source", snapshot, edit_range, "")
     elif place.where == "key":

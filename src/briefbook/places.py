@@ -186,10 +186,8 @@ def _front_place(doc: Document, line: int, column: int) -> Place:
         # after `key:`, the value of that key
         where, start, end = "value", parsed.value_start, parsed.value_start + len(parsed.value)
     elif own:
-        # after `- `: an item of the list
+        # after `- `: an item of the list (or the first key of a record item being typed: the format tells)
         where, start, end = "value", parsed.value_start, parsed.value_start + len(parsed.value)
-        if parsed.value and _KEY.match(parsed.value + ":") and column >= parsed.value_start:
-            where = "key"  # `- ti` being typed: the first key of a record item
     else:
         start = len(text) - len(text.lstrip(" "))
         if text.strip() and column < start:
