@@ -7,7 +7,8 @@ to it over stdio with pygls' client, as an editor does. It opens one actor brief
 load (from opening the file to its first diagnostics; no cache, as on a fresh clone). Then it makes
 E edits to the buffer, each sent once the diagnostics of the one before have come back, and times
 each from sending the change to receiving the diagnostics of that version: every other edit
-misspells a field (one diagnostic), the others change the summary (none).
+misspells a field (one diagnostic), the others change the summary (none). The server's CPU time
+per edit (from /proc) is printed too: on a busy machine it moves less than the wall-clock times.
 
 Side by side, the floor, in this process: validating that one file alone (read, parse, validate),
 and linking the corpus (`link`, which finds the cross-file problems), which is what the server does
@@ -40,12 +41,18 @@ from briefbook.settings import build_date, read_settings  # noqa: E402
 from briefbook.validate import validate_file  # noqa: E402
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux): what it spent, whatever else the machine runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def drive(root: Path, brief: Path, edits: int) -> tuple[float, list[float], list[int]]:
+async def drive(root: Path, brief: Path, edits: int) -> tuple[float, list[float], list[int], float]:
     client = LanguageClient("briefbook-benchmark", "1")
     waiting: dict[int | None, asyncio.Future] = {}
 
@@ -70,6 +77,8 @@ async def drive(root: Path, brief: Path, edits: int) -> tuple[float, list[float]
     first_load = time.perf_counter() - start
 
     latencies, counts = [], []
+    pid = client._server.pid  # type: ignore[union-attr]
+    cpu_before = cpu_seconds(pid)
     for n in range(edits):
         version = n + 2
         if n % 2:
@@ -82,10 +91,11 @@ async def drive(root: Path, brief: Path, edits: int) -> tuple[float, list[float]
             lsp.VersionedTextDocumentIdentifier(version=version, uri=uri), [lsp.TextDocumentContentChangeWholeDocument(edited)]))
         counts.append(await asyncio.wait_for(future, 60))
         latencies.append(time.perf_counter() - start)
+    cpu_per_edit = (cpu_seconds(pid) - cpu_before) / edits
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    return first_load, latencies, counts
+    return first_load, latencies, counts, cpu_per_edit
 
 
 def floor(root: Path, brief: Path, repeat: int) -> tuple[list[float], list[float]]:
@@ -125,7 +135,7 @@ def main() -> None:
         brief = actors[len(actors) // 2]
         print(f"briefbook lsp benchmark: {args.n} briefs, seed {args.seed}, {args.edits} edits to {brief.relative_to(root)}")
         print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
-        first_load, latencies, counts = asyncio.run(drive(root, brief, args.edits))
+        first_load, latencies, counts, cpu_per_edit = asyncio.run(drive(root, brief, args.edits))
         assert counts == [1 if n % 2 == 0 else 0 for n in range(args.edits)], counts  # each edit's own diagnostics came back
         one, linking = floor(root, brief, args.edits)
         floor_total = [a + b for a, b in zip(one, linking)]
@@ -136,6 +146,7 @@ def main() -> None:
 
         print(f"  first load (open to first diagnostics, no cache)  {first_load:.2f} s")
         print(row("edit to diagnostics (briefbook lsp)", latencies))
+        print(f"  {'server CPU time per edit (user + system)':<44} mean   {cpu_per_edit * 1000:7.1f} ms")
         print(row("floor: validate the one file", one))
         print(row("floor: link the corpus", linking))
         print(row("floor: both", floor_total))
