@@ -1,6 +1,6 @@
 """`briefbook lsp`, as an editor meets it: a real client (pygls') drives the server over stdio.
 
-The project is the small valid one of conftest.py with an mkdocs.yml. Each test opens the buffers
+The project is the small valid one of helpers.py with an mkdocs.yml. Each test opens the buffers
 it edits and closes them again, so that the one server of the module serves them all; the tests
 of parity with `check`, of disk changes and of exiting start servers of their own.
 """
@@ -27,17 +27,14 @@ from pygls.lsp.client import LanguageClient
 from briefbook.fields import fields_of, records_of
 from briefbook.model import KINDS
 
-from conftest import BUILD_EPOCH, FIXTURES, VALID_BRIEFS
+from helpers import BUILD_EPOCH, FIXTURES, REPO, VALID_BRIEFS, WAIT_SECONDS, valid_project
 
-WAIT = 30.0
 MKDOCS_YML = "site_name: Test book\nplugins:\n  - briefbook:\n      max_age_days: 365\n"
 
 
-def write_project(root: Path, briefs: dict[str, str] = VALID_BRIEFS, mkdocs: bool = True) -> Path:
-    for relative, text in briefs.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+def write_project(root: Path, mkdocs: bool = True) -> Path:
+    """The small valid project of helpers.py, with an mkdocs.yml and a page that is no brief."""
+    valid_project(root)
     if mkdocs:
         (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
         (root / "docs").mkdir(exist_ok=True)
@@ -86,7 +83,7 @@ class Editor:
     def process(self) -> asyncio.subprocess.Process:
         return self.client._server  # type: ignore[return-value]
 
-    def run(self, coroutine: Any, timeout: float = WAIT) -> Any:
+    def run(self, coroutine: Any, timeout: float = WAIT_SECONDS) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def uri(self, relative: str) -> str:
@@ -124,7 +121,7 @@ class Editor:
         latest, when it is open); with `where`, the first such publication that satisfies it."""
         if version is None:
             version = self.versions.get(uri)
-        deadline = time.monotonic() + WAIT
+        deadline = time.monotonic() + WAIT_SECONDS
         with self.changed:
             while True:
                 for params in self.published[self.since.get(uri, 0):]:
@@ -132,7 +129,7 @@ class Editor:
                         return list(params.diagnostics)
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"no diagnostics for {uri} (version {version}) in {WAIT} s")
+                    raise AssertionError(f"no diagnostics for {uri} (version {version}) in {WAIT_SECONDS} s")
                 self.changed.wait(left)
 
     def request(self, method: str, params: Any) -> Any:
@@ -486,7 +483,7 @@ def test_changes_on_disk_are_seen(tmp_path: Path) -> None:
     write_project(tmp_path)
     editor = Editor(tmp_path, watch_files=True)
     try:
-        deadline = time.monotonic() + WAIT
+        deadline = time.monotonic() + WAIT_SECONDS
         while not editor.registered and time.monotonic() < deadline:
             time.sleep(0.05)
         assert [r.method for r in editor.registered] == [lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES]
@@ -548,10 +545,9 @@ def test_every_id_the_format_marks_as_naming_a_record_is_checked(project) -> Non
 def test_the_repository_editor_settings_start_the_language_server() -> None:
     from briefbook.cli import main
 
-    repo = Path(__file__).resolve().parents[1]
-    settings = json.loads((repo / ".vscode/settings.json").read_text(encoding="utf-8"))
+    settings = json.loads((REPO / ".vscode/settings.json").read_text(encoding="utf-8"))
     command, args = Path(settings["glspc.server.command"]), settings["glspc.server.commandArguments"]
     assert command.name == "briefbook" and args == ["lsp"] and args[0] in main.commands
     assert set(settings["glspc.server.languageId"]) == {"markdown", "yaml"}
-    recommended = json.loads((repo / ".vscode/extensions.json").read_text(encoding="utf-8"))["recommendations"]
+    recommended = json.loads((REPO / ".vscode/extensions.json").read_text(encoding="utf-8"))["recommendations"]
     assert "zsol.vscode-glspc" in recommended

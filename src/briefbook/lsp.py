@@ -37,7 +37,7 @@ from .loader import MAX_FILE_BYTES
 from .model import BriefBase
 from .places import ITEM, Document, Place, Section, Slot, extent, find_id, kind_spec, mapping_slot, outline, place_at, slot_at, split_lines
 from .settings import CONFIG_FILE, Settings, SettingsError, read_settings
-from .validate import BriefFile, SourcesFile
+from .validate import BriefFile
 
 logger = logging.getLogger("briefbook.lsp")
 T = TypeVar("T")

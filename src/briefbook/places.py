@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Literal, Union
+from typing import Literal, Union
 
 from pydantic import BaseModel
 
