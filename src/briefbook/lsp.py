@@ -106,9 +106,9 @@ class Projects:
                     return None
                 if settings.briefs in path.parents:
                     return settings
-        for folder in path.parents:
-            if (folder / "briefs") in path.parents:
-                return Settings(project_dir=folder)
+        for folder in path.parents:  # no mkdocs.yml: `check` run in the folder that holds `briefs/`
+            if (folder / Settings(project_dir=folder).briefs_dir) in path.parents:
+                return read_settings(folder / CONFIG_FILE)
         return None
 
     def _report_once(self, message: str) -> None:
