@@ -5,6 +5,8 @@ next run reuses the rest. A stored entry says what it was made from (a file's by
 context and every question its template asked of the corpus); it is used only if all of that is
 unchanged, so a cached run gives the same pages as a fresh one. The store is sharded, so that a
 change rewrites a few small files, not all of it; any unreadable or outdated shard is simply a miss.
+Every file is stored with a digest of its content and checked against it before it is used, so
+a file cut short or a flipped bit is a miss too, never a traceback or a wrong page.
 
 The cache is trusted as the project's own files are (it is read with pickle): it lives inside
 the project, where mkdocs.yml can already run code. See docs/security.md.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import os
 import pickle
 import sys
@@ -21,16 +24,54 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Hashable
 
+import jinja2
+
 from .writer import write_atomic
 
+log = logging.getLogger("briefbook")
 SHARDS = 64
+# the head of every file the cache writes, then the digest of the rest; a file without it is from
+# another version of briefbook (a miss, said nowhere), a file whose digest differs is damaged
+MAGIC = b"briefbook-cache-1\n"
+_DIGEST_SIZE = 16
 # disables the cache for one run (for a suspicion, a benchmark or a test of the cold path)
 DISABLE_VARIABLE = "BRIEFBOOK_NO_CACHE"
 _LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "Jinja2", "MarkupSafe", "Markdown", "pymdown-extensions", "nh3")
 
 
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest()
+
+
+def read_checked(path: Path) -> bytes | None:
+    """What `write_checked` stored at `path`, or None (a miss) when it is missing, unreadable or damaged."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        _ignored(path, err.strerror or str(err))
+        return None
+    if not data.startswith(MAGIC):
+        return None
+    stored, content = data[len(MAGIC):len(MAGIC) + _DIGEST_SIZE], data[len(MAGIC) + _DIGEST_SIZE:]
+    if digest(content) != stored:
+        _ignored(path, "its content does not match its digest")
+        return None
+    return content
+
+
+def write_checked(path: Path, content: bytes) -> None:
+    """Store `content` with its digest, replacing the file in one step; raises OSError."""
+    write_atomic(path, MAGIC + digest(content) + content)
+
+
+def _ignored(path: Path, why: str) -> None:
+    log.warning("ignored the cached file %s (%s); it is made again", path, why)
+
+
+def cannot_write(folder: Path, err: OSError) -> None:
+    log.warning("cannot write the cache in %s (%s); the run goes on without it", folder, err.strerror or err)
 
 
 @functools.cache
@@ -74,12 +115,15 @@ class Store:
         entries = self._shards.get(shard)
         if entries is None:
             entries = {}
-            try:
-                version, stored = pickle.loads(self._path(shard).read_bytes())
-                if version == self.version and isinstance(stored, dict):
-                    entries = stored
-            except Exception:  # missing, truncated, or from another briefbook: start that shard afresh
-                pass
+            content = read_checked(self._path(shard))
+            if content is not None:
+                try:
+                    version, stored = pickle.loads(content)
+                except Exception as err:  # whole, but not what this code can read: start that shard afresh
+                    _ignored(self._path(shard), f"{type(err).__name__}: {err}")
+                else:
+                    if version == self.version and isinstance(stored, dict):
+                        entries = stored
             self._shards[shard] = entries
         return entries
 
@@ -108,8 +152,40 @@ class Store:
                 if path not in loaded:
                     path.unlink()  # no entry of it was asked for: all of it is stale
             for shard in sorted(self._changed):
-                write_atomic(self._path(shard), pickle.dumps((self.version, self._shards[shard]), protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:  # a read-only project still builds; the next run is cold
+                write_checked(self._path(shard), pickle.dumps((self.version, self._shards[shard]), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError as err:  # a read-only project still builds; the next run is cold
+            cannot_write(self.folder, err)
             return False
         self._changed.clear()
         return True
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates, one checked file each (see read_checked): Jinja's own file cache
+    fails on every later build once a file is cut short, and runs whatever a flipped bit left."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.writable = True
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        content = read_checked(self._path(bucket))
+        if content is None:
+            return
+        try:
+            bucket.bytecode_from_string(content)
+        except Exception as err:  # whole, but not what this Python can load
+            _ignored(self._path(bucket), f"{type(err).__name__}: {err}")
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if not self.writable:
+            return
+        try:
+            write_checked(self._path(bucket), bucket.bytecode_to_string())
+        except OSError as err:
+            self.writable = False
+            cannot_write(self.folder, err)

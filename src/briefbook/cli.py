@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -16,12 +17,14 @@ from . import __version__
 from .corpus import Corpus, load_corpus
 from .diagnostics import FORMATTERS, format_text, printable
 from .export import export_json
+from .output_folder import RENDER_MARK, SITE_MARK, OutputFolderError, check_target, remove_leftovers, staging_folder
+from .project_lock import LOCK_FD_VARIABLE, project_lock
 from .render import render_pages, template_error
 from .render_out import RenderOutError, render_out
 from .reference import reference_markdown
 from .scaffold import ScaffoldError, new_brief
 from .schema import all_schemas, dumps
-from .settings import CONFIG_FILE, Settings, SettingsError, build_date, read_settings, read_site_dir
+from .settings import CONFIG_FILE, Settings, SettingsError, build_date, read_custom_dir, read_settings, read_site_dir
 from .watch import watch as watch_folder
 from .writer import replace_folder, write_atomic
 
@@ -38,10 +41,38 @@ def _settings(config_file: Path) -> Settings:
         raise click.UsageError(str(err)) from None
 
 
+class _WarningLine(logging.Handler):
+    """What the core logs (a damaged cache file ignored, a cache that cannot be written): one line on standard error."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"briefbook: {record.levelname.lower()}: {record.getMessage()}", err=True)
+
+
+def _show_core_log() -> None:
+    logger = logging.getLogger("briefbook")
+    if not any(isinstance(h, _WarningLine) for h in logger.handlers):
+        logger.addHandler(_WarningLine(logging.WARNING))
+        logger.propagate = False
+
+
+def _check_output(target: Path, settings: Settings, mark: str, custom_dir: str | None) -> None:
+    """Refuse, in one line and with exit status 2, an output folder that would replace the project's files or the user's."""
+    try:
+        check_target(target, settings, mark, custom_dir)
+    except OutputFolderError as err:
+        click.echo(f"briefbook: {err}", err=True)
+        sys.exit(2)
+
+
+def _say_waiting() -> None:
+    click.echo("briefbook: another build of this project is running; waiting for it to finish", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefbook")
 def main() -> None:
     """Validate briefs and publish them as a site."""
+    _show_core_log()
 
 
 @main.command()
@@ -135,10 +166,12 @@ def _load_or_exit(settings: Settings, strict: bool = False) -> Corpus:
     return result.corpus
 
 
-def _mkdocs(*args: str) -> int:
+def _mkdocs(*args: str, lock_fd: int | None = None) -> int:
     """Run MkDocs in a child process: the plugin is the only part of briefbook that imports MkDocs."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": os.environ.get("NO_MKDOCS_2_WARNING", "1")}
-    return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+    if lock_fd is not None:
+        env[LOCK_FD_VARIABLE] = str(lock_fd)
+    return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env, pass_fds=() if lock_fd is None else (lock_fd,))
 
 
 @main.command()
@@ -147,20 +180,36 @@ def _mkdocs(*args: str) -> int:
 def build(config_file: Path, site_dir: Path | None) -> None:
     """Check the briefs strictly, then build the site with `mkdocs build --strict`.
 
-    The site is built into a temporary folder and swapped into place only when the
-    build succeeds: a failed build leaves the previous site as it was.
+    The site is built into a folder of this run's own and swapped into place only when the
+    build succeeds: a failed build leaves the previous site as it was. Builds of the same
+    project wait for each other. The site folder may not be the project or one of its folders.
     """
     settings = _settings(config_file)
-    _load_or_exit(settings, strict=True)
-    target = (site_dir or settings.project_dir / read_site_dir(config_file)).absolute()
-    staging = target.with_name(f".{target.name}.building")
-    shutil.rmtree(staging, ignore_errors=True)
-    code = _mkdocs("build", "--strict", "--config-file", str(config_file), "--site-dir", str(staging))
-    if code != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        click.echo("briefbook: the build failed; the previous site was left in place.", err=True)
-        sys.exit(1)
-    replace_folder(staging, target)
+    try:
+        target = (site_dir or settings.project_dir / read_site_dir(config_file)).absolute()
+        custom_dir = read_custom_dir(config_file)
+    except SettingsError as err:
+        raise click.UsageError(str(err)) from None
+    _check_output(target, settings, SITE_MARK, custom_dir)
+    with project_lock(settings.project_dir, _say_waiting) as lock_fd:
+        _load_or_exit(settings, strict=True)
+        remove_leftovers(target)
+        staging = staging_folder(target)
+        try:
+            code = _mkdocs("build", "--strict", "--config-file", str(config_file), "--site-dir", str(staging), lock_fd=lock_fd)
+            if code != 0:
+                click.echo("briefbook: the build failed; the previous site was left in place.", err=True)
+                sys.exit(1)
+            if not (staging / SITE_MARK).is_file():  # built without the briefbook plugin: mark it still, as briefbook's
+                write_atomic(staging / SITE_MARK, "{}")
+            try:
+                replace_folder(staging, target)
+            except OSError as err:
+                click.echo(f"briefbook: the new site could not be put in place of {target} ({err.strerror or err}); "
+                           "the previous site was left in place.", err=True)
+                sys.exit(1)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     click.echo(f"Built the site in {target}")
 
 
@@ -183,14 +232,23 @@ def serve(config_file: Path, mkdocs_args: tuple[str, ...]) -> None:
 def render(config_file: Path, out: Path) -> None:
     """Write the site as a plain MkDocs project (mkdocs.yml + docs/) for engines that run no MkDocs plugin, such as Zensical."""
     settings = _settings(config_file)
-    corpus = _load_or_exit(settings)
     try:
-        count = render_out(corpus, render_pages(corpus, settings), settings, out)
-    except RenderOutError as err:
+        custom_dir = read_custom_dir(config_file)
+    except SettingsError as err:
         raise click.UsageError(str(err)) from None
-    except jinja2.TemplateError as err:
-        click.echo(f"briefbook: {template_error(err)}; nothing was written", err=True)
-        sys.exit(1)
+    _check_output(out.absolute(), settings, RENDER_MARK, custom_dir)
+    with project_lock(settings.project_dir, _say_waiting):
+        corpus = _load_or_exit(settings)
+        try:
+            count = render_out(corpus, render_pages(corpus, settings), settings, out)
+        except RenderOutError as err:
+            raise click.UsageError(str(err)) from None
+        except jinja2.TemplateError as err:
+            click.echo(f"briefbook: {template_error(err)}; nothing was written", err=True)
+            sys.exit(1)
+        except OSError as err:
+            click.echo(f"briefbook: could not write {out} ({err.strerror or err}); the previous output was left in place", err=True)
+            sys.exit(1)
     click.echo(f"Wrote {count} generated pages and the hand-written docs to {out}")
 
 

@@ -38,6 +38,9 @@ MAX_BODY_CHARS = 60_000
 MAX_PARAGRAPH_CHARS = 6_000  # a paragraph, list or table without a blank line in it
 BRIEF_SUFFIX = ".md"
 SOURCES_SUFFIXES = (".yml", ".yaml")
+# suffixes of files that are surely meant as briefs or sources, and what they should be
+_MEANT_SUFFIXES = {".md": BRIEF_SUFFIX, ".markdown": BRIEF_SUFFIX, ".mdown": BRIEF_SUFFIX, ".mkd": BRIEF_SUFFIX,
+                   ".yml": ".yml", ".yaml": ".yaml"}
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 ID_RE = re.compile(ID_PATTERN)
 
@@ -548,14 +551,25 @@ def discover(root: Path, paths: list[Path], display_root: Path) -> tuple[list[tu
 
     def consider(p: Path, known_inside: bool = False) -> None:
         name = p.name
-        if name.startswith((".", "_")) or name.lower() == "readme.md":
+        if name.startswith((".", "_")) or (p.stem.lower() == "readme" and _MEANT_SUFFIXES.get(p.suffix.lower()) == BRIEF_SUFFIX):
             return
         if p.suffix not in (BRIEF_SUFFIX, *SOURCES_SUFFIXES):
+            meant = _MEANT_SUFFIXES.get(p.suffix.lower())
+            if meant:  # `Extra.MD`, `notes.markdown`: surely meant as a brief, and silently missing from the site
+                problems.append(Diagnostic(display(p), 1, 1, "", "not read: briefs are `.md` files and sources files `.yml` or `.yaml`",
+                                           f"rename it `{p.stem}{meant}`", "warning"))
             return
-        if not known_inside and not inside(p):
-            problems.append(Diagnostic(display(p), 1, 1, "", "the file links to a place outside the briefs folder",
-                                       "briefs must be real files inside the briefs folder"))
-            return
+        if not known_inside:
+            try:
+                within = inside(p)
+            except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError up to Python 3.12)
+                problems.append(Diagnostic(display(p), 1, 1, "", "the file is a symbolic link that never reaches a file",
+                                           "remove the link, or point it at a brief inside the briefs folder"))
+                return
+            if not within:
+                problems.append(Diagnostic(display(p), 1, 1, "", "the file links to a place outside the briefs folder",
+                                           "briefs must be real files inside the briefs folder"))
+                return
         found.append((p, display(p)))
 
     for start in paths:

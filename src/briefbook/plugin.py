@@ -6,6 +6,9 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,10 +20,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from . import material_search
 from .body import MarkdownSetup
 from .corpus import Corpus, load_corpus
 from .diagnostics import Diagnostic, format_text
 from .navigation import navigation
+from .output_folder import SITE_MARK, OutputFolderError, check_target
+from .project_lock import project_lock
 from .render import ERROR_PAGE, Page, error_banner, error_page, render_pages, shipped_dir, template_error
 from .sanitize import sanitize
 from .search import SearchIndexError, build_search_index
@@ -28,8 +34,23 @@ from .settings import Settings, SettingsError
 from .writer import sync_pages, write_atomic
 
 log = logging.getLogger("mkdocs.plugins.briefbook")
-STATE_FILE = ".briefbook-state.json"
+STATE_FILE = SITE_MARK  # the state of the last build, which also marks the folder as a site briefbook builds
 TAGS_LISTING = "<!-- material/tags"
+
+
+class _CoreLog(logging.Handler):
+    """What the core logs (a damaged cache file ignored, a cache that cannot be written), in MkDocs' log.
+    At INFO: the build goes on without the cache, and `--strict` must not fail it for that."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.info("briefbook: %s", record.getMessage())
+
+
+def _show_core_log() -> None:
+    core = logging.getLogger("briefbook")
+    if not any(isinstance(h, _CoreLog) for h in core.handlers):
+        core.addHandler(_CoreLog(logging.WARNING))
+        core.propagate = False
 
 
 def _text(path: str | None) -> str:
@@ -68,12 +89,21 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         self.outputs: list[str] = []
         self.read_only: list[tuple[File, bool]] = []  # tags indexes a dirty build reads but does not rewrite
         self.generated: set[str] = set()  # the pages made from the briefs, whose HTML is sanitized
+        self.dirty = False
+        self.lock = ExitStack()  # the project lock, from on_config to the end of the build
+        self.scratch: Path | None = None  # where the pages go when the cache folder cannot be written
+        # a dirty build of a site with Material's search: the previous index, and the pages rebuilt
+        self.previous_search: material_search.Entries | None = None
+        self.rebuilt: set[str] = set()
+        self.pages_in_order: list[str] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, with its last good pages.
         self.serving = command == "serve"
+        self.dirty = dirty
+        _show_core_log()
 
-    @event_priority(50)  # before other plugins see the nav
+    @event_priority(50)  # before other plugins see the nav, and before MkDocs empties site_dir
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # absolute, as in read_settings: `-f mkdocs.yml` gives a bare name, and brief paths shown
         # relative to "" fell back to absolute ones in diagnostics, edit links and briefs.json
@@ -83,8 +113,11 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
                 project_dir=project_dir, docs_dir=os.path.relpath(config.docs_dir, project_dir),
                 markdown=MarkdownSetup.of(config.markdown_extensions, config.mdx_configs), **dict(self.config)
             )
-        except SettingsError as err:
+            check_target(Path(config.site_dir), settings, SITE_MARK, config.theme.custom_dir)
+        except (SettingsError, OutputFolderError) as err:
             raise PluginError(f"briefbook: {err}") from None
+        self.lock.close()
+        self.lock.enter_context(project_lock(project_dir, lambda: log.info("briefbook: another build of this project is running; waiting for it")))
         # under `mkdocs build --strict` a warning fails the build: fail before MkDocs cleans site/
         result = load_corpus(settings, strict=bool(config.strict) or settings.strict)
         for d in result.diagnostics:
@@ -130,9 +163,26 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         page = error_page(errors, self.settings)
         self.pages[page.path] = page
 
+    def _pages_dir(self) -> Path:
+        """The generated pages as files for MkDocs to read: in the cache, where their modification
+        times tell `--dirty` what changed; in a temporary folder when the cache cannot be written."""
+        assert self.settings is not None
+        folder = self.settings.cache / "pages"
+        if self.scratch is None:
+            try:
+                return sync_pages(folder, self.pages)
+            except OSError:
+                shutil.rmtree(folder, ignore_errors=True)  # a damaged folder (a file where a folder should be)
+            try:
+                return sync_pages(folder, self.pages)
+            except OSError as err:
+                self.scratch = Path(tempfile.mkdtemp(prefix="briefbook-pages-"))
+                log.info("briefbook: cannot write the pages into %s (%s); using a temporary folder", folder, err.strerror or err)
+        return sync_pages(self.scratch, self.pages)
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.settings is not None
-        pages_dir = sync_pages(self.settings.cache / "pages", self.pages)
+        pages_dir = self._pages_dir()
         self.generated = set(self.pages)
         docs_dir = Path(config.docs_dir)
         for page in self.pages.values():
@@ -178,6 +228,8 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         site = Path(config.site_dir).resolve()
         try:
             state = json.loads(self._state_file(config).read_text(encoding="utf-8"))
+            if not isinstance(state, dict):
+                state = {}
         except (OSError, ValueError):
             state = {}
         self.outputs = sorted(f.dest_uri for f in files)
@@ -189,6 +241,11 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
                     if folder == site or not folder.is_dir() or any(folder.iterdir()):
                         break
                     folder.rmdir()
+        # until this build is through, the folder's state is "unknown": a build killed halfway
+        # leaves the next dirty build to rebuild every page
+        write_atomic(self._state_file(config), json.dumps({"signature": "", "outputs": self.outputs}))
+        if self.dirty and _keeps_material_search(config):
+            self._keep_material_index_whole(files, config)
         if state.get("signature") != self.site_signature:
             for file in files.documentation_pages():
                 Path(file.abs_dest_path).unlink(missing_ok=True)
@@ -202,10 +259,22 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
                 self.read_only.append((file, file.is_modified()))
                 file.is_modified = lambda: True  # type: ignore[method-assign]
 
+    def _keep_material_index_whole(self, files: Files, config: MkDocsConfig) -> None:
+        """A dirty build leaves Material's index with the rebuilt pages alone: note the previous index,
+        whose entries on_post_build keeps for the other pages, and rebuild the pages it lacks."""
+        previous = material_search.read_entries(Path(config.site_dir))
+        self.previous_search = previous[1] if previous else {}
+        for file in files.documentation_pages():
+            if file.url not in self.previous_search:
+                Path(file.abs_dest_path).unlink(missing_ok=True)
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         for file, modified in self.read_only:
             file.is_modified = lambda modified=modified: modified  # type: ignore[method-assign]
         self.read_only = []
+        if self.previous_search is not None:
+            self.rebuilt = {file.url for file in files.documentation_pages() if file.is_modified()}
+            self.pages_in_order = [file.url for file in files.documentation_pages()]
         return env
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
@@ -220,16 +289,35 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
             return html  # hand-written pages are the maintainers' own, trusted as templates are
         return sanitize(html, self.settings.markdown.extensions)
 
-    @event_priority(-50)  # index the HTML as the other plugins leave it
+    @event_priority(-50)  # index the HTML as the other plugins leave it, after Material's search has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not _keeps_material_search(config):
-            try:
-                count = build_search_index(Path(config.site_dir))
-            except SearchIndexError as err:
-                raise PluginError(f"briefbook: {err}") from None
-            log.debug("Pagefind indexed %d pages", count)
-        # recorded only once the build is through: after a failed one, the next rebuilds every page
-        write_atomic(self._state_file(config), json.dumps({"signature": self.site_signature, "outputs": self.outputs}))
+        try:
+            if not _keeps_material_search(config):
+                try:
+                    count = build_search_index(Path(config.site_dir))
+                except SearchIndexError as err:
+                    raise PluginError(f"briefbook: {err}") from None
+                log.debug("Pagefind indexed %d pages", count)
+            elif self.previous_search is not None:
+                try:
+                    material_search.write_merged(Path(config.site_dir), self.previous_search, self.pages_in_order, self.rebuilt)
+                except (OSError, ValueError) as err:
+                    raise PluginError(f"briefbook: could not complete the search index of the dirty build: {err}") from None
+                self.previous_search = None
+            # recorded only once the build is through: after a failed one, the next rebuilds every page
+            write_atomic(self._state_file(config), json.dumps({"signature": self.site_signature, "outputs": self.outputs}))
+        finally:
+            self.lock.close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.previous_search = None
+        self.lock.close()
+
+    def on_shutdown(self) -> None:
+        self.lock.close()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         assert self.settings is not None

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from .body import read_body, render_body
 from .asked import Answers, Fingerprints, RecordingCorpus, noting_body_reads
-from .cache import Store, code_version, digest
+from .cache import CompiledTemplates, Store, cannot_write, code_version, digest
 from .cache import enabled as cache_enabled
 from .corpus import ROLE_TITLES, Corpus, gc_paused
 from .diagnostics import Diagnostic
@@ -175,7 +175,7 @@ def environment(settings: Settings) -> jinja2.Environment:
     )
     env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
                        code=code_span, day=lambda d: f"{d.day} {d:%B %Y}")
-    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, sections=SECTIONS, role_titles=ROLE_TITLES)
+    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, sections=SECTIONS, role_titles=ROLE_TITLES, range=_BoundedRange())
     return env
 
 
@@ -191,9 +191,10 @@ def _compiled_templates(settings: Settings) -> jinja2.BytecodeCache | None:
         for other in settings.cache.glob("templates-*"):
             if other != folder:
                 shutil.rmtree(other, ignore_errors=True)
-    except OSError:  # a read-only project: compile each time
+    except OSError as err:  # a read-only project: compile each time
+        cannot_write(settings.cache, err)
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return CompiledTemplates(folder)
 
 
 class Renderer:
@@ -219,9 +220,13 @@ class Renderer:
         def brief_href(brief: BriefFile, anchor: str = "") -> Markup:
             return href(page_path(brief), anchor)
 
-        markdown = self.env.get_template(template + TEMPLATE_SUFFIX).render(
-            corpus=corpus, href=href, brief_href=brief_href, page=path, **context
-        )
+        self.env.globals["range"].reset()
+        try:
+            markdown = self.env.get_template(template + TEMPLATE_SUFFIX).render(
+                corpus=corpus, href=href, brief_href=brief_href, page=path, **context
+            )
+        except Exception as err:  # whatever a template raises, Jinja's or Python's: one line for the user
+            raise TemplateFailure(_failure_line(err, path, self.settings.project_dir)) from None
         return _EXTRA_BLANK_LINES.sub("\n\n", markdown)
 
     def _reused_or_made(self, key: Hashable, own: Any, make: Callable[[Corpus | RecordingCorpus], _Made]) -> _Made:
@@ -284,10 +289,70 @@ def _whole(brief: BriefFile) -> tuple[str, str, bytes]:
     return brief.id, brief.display, brief.raw.digest
 
 
+class TemplateFailure(jinja2.TemplateError):
+    """A template failed while rendering a page; its message is the whole line for the user."""
+
+
 def template_error(err: jinja2.TemplateError) -> str:
-    """A template error as one line naming the template and the line: no traceback for the user."""
-    where = f"{getattr(err, 'filename', None) or getattr(err, 'name', None) or ''}:{getattr(err, 'lineno', '') or ''}"
-    return f"template error in {where}: {err.message}"
+    """A template error as one line naming the template, the line and the page: no traceback for the user."""
+    return str(err) if isinstance(err, TemplateFailure) else _failure_line(err, None, None)
+
+
+def _failure_line(err: BaseException, page: str | None, project_dir: Path | None) -> str:
+    filename, line = _where(err)
+    if filename and project_dir is not None:
+        try:
+            filename = str(Path(filename).relative_to(project_dir))
+        except ValueError:  # a packaged template: shown as it is
+            pass
+    where = f"{filename}:{line}" if filename and line else filename or "a template"
+    rendering = f" while rendering {page}" if page else ""
+    if isinstance(err, RecursionError):
+        message = "the template calls itself without end (a macro or include that never stops recursing)"
+    elif isinstance(err, MemoryError):
+        message = "the template ran out of memory"
+    elif isinstance(err, jinja2.TemplateError):
+        message = err.message or type(err).__name__
+    else:
+        message = f"{type(err).__name__}: {err}"
+    return f"template error in {where}{rendering}: {' '.join(str(message).split())}"
+
+
+def _where(err: BaseException) -> tuple[str | None, int | None]:
+    """The template and line an error was raised at: a syntax error says so; at run time, the innermost
+    frame of template code in the traceback (Jinja gives those frames the template's file and line)."""
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        return err.filename or err.name, err.lineno
+    found: tuple[str | None, int | None] = (None, None)
+    tb = err.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(TEMPLATE_SUFFIX):
+            found = filename, tb.tb_lineno
+        tb = tb.tb_next
+    return found
+
+
+# No page of the bundled templates asks range() for more than a few items: a template that goes
+# past this on one page is a runaway loop, which would otherwise run until memory is gone.
+MAX_RANGE_ITEMS = 1_000_000
+
+
+class _BoundedRange:
+    """`range` in templates, with a budget of items per page (reset before each page)."""
+
+    def __init__(self) -> None:
+        self.left = MAX_RANGE_ITEMS
+
+    def reset(self) -> None:
+        self.left = MAX_RANGE_ITEMS
+
+    def __call__(self, *args: int) -> range:
+        items = range(*args)
+        self.left -= len(items)
+        if self.left < 0:
+            raise OverflowError(f"range() asked for more than {MAX_RANGE_ITEMS:,} items on one page (a runaway loop?)")
+        return items
 
 
 def render_pages(corpus: Corpus, settings: Settings) -> dict[str, Page]:
@@ -330,7 +395,10 @@ ERROR_PAGE = "briefbook-errors.md"
 def error_page(errors: list[Diagnostic], settings: Settings) -> Page:
     """The page `mkdocs serve` shows while the briefs have errors."""
     shown = [d.printable() for d in errors]  # a file name may hold control characters
-    markdown = environment(settings).get_template("errors" + TEMPLATE_SUFFIX).render(errors=shown)
+    try:
+        markdown = environment(settings).get_template("errors" + TEMPLATE_SUFFIX).render(errors=shown)
+    except Exception as err:
+        raise TemplateFailure(_failure_line(err, ERROR_PAGE, settings.project_dir)) from None
     return Page(ERROR_PAGE, markdown)
 
 

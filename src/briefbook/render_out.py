@@ -10,11 +10,11 @@ import yaml
 
 from .corpus import Corpus, gc_paused
 from .navigation import navigation
+from .output_folder import RENDER_MARK as OWNER_MARK
+from .output_folder import OutputFolderError, check_target, remove_leftovers, staging_folder
 from .render import Page
 from .settings import CONFIG_FILE, Settings
 from .writer import replace_folder, write_atomic
-
-OWNER_MARK = ".briefbook-render"
 
 
 class RenderOutError(Exception):
@@ -72,29 +72,24 @@ def render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: 
 
 def _render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: Path) -> int:
     out = out.absolute()
-    for name in ("briefs_dir", "docs_dir", "templates_dir"):
-        folder = settings.path(name)
-        if out.resolve() == folder or folder in out.resolve().parents:
-            raise RenderOutError(f"{out} is inside the project's {name.removesuffix('_dir')} folder; choose a folder of its own")
-    if out.exists() and any(out.iterdir()) and not (out / OWNER_MARK).is_file():
-        raise RenderOutError(f"{out} is not empty and was not written by briefbook; choose an empty folder")
-    project = settings.project_dir.resolve()
-    if out.resolve() == project or out.resolve() in project.parents:
-        raise RenderOutError(f"{out} holds the project itself; choose a folder of its own")
     config_path = settings.project_dir / CONFIG_FILE
     config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader) if config_path.is_file() else {}
+    theme = config.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    try:
+        check_target(out, settings, OWNER_MARK, custom_dir if isinstance(custom_dir, str) else None)
+    except OutputFolderError as err:
+        raise RenderOutError(str(err)) from None
     docs_src = settings.path("docs_dir")
     docs_pages = sorted(str(p.relative_to(docs_src)) for p in docs_src.rglob("*.md"))
     config["nav"] = navigation(config.get("nav"), docs_pages, corpus, settings.nav_section_size)
     config["docs_dir"] = "docs"
     config["plugins"] = [p for p in config.get("plugins") or [] if p != "briefbook" and not (isinstance(p, dict) and "briefbook" in p)]
 
-    staging = out.with_name(f".{out.name}.tmp")
-    shutil.rmtree(staging, ignore_errors=True)
+    remove_leftovers(out)  # of killed runs: the caller holds the project lock
+    staging = staging_folder(out)
     try:  # the previous output stays whole until the new one is complete
         shutil.copytree(docs_src, staging / "docs", symlinks=False)
-        theme = config.get("theme")
-        custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
         if isinstance(custom_dir, str) and not Path(custom_dir).is_absolute() and ".." not in Path(custom_dir).parts:
             # the theme overrides (the search box, see overrides/) travel with the pages
             if (settings.project_dir / custom_dir).is_dir():
@@ -108,8 +103,7 @@ def _render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out:
             target.write_text(page.markdown, encoding="utf-8")
         write_atomic(staging / "mkdocs.yml", yaml.dump(config, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True))
         write_atomic(staging / OWNER_MARK, "This folder is written by `briefbook render --out`; its content is replaced on each run.\n")
-    except BaseException:
+        replace_folder(staging, out)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    replace_folder(staging, out)
     return len(pages)

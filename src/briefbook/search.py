@@ -10,16 +10,20 @@ header search box; pages mark their text with `data-pagefind-body` and their fac
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
+import itertools
 import json
+import re
 import shutil
 import struct
+import subprocess
 from pathlib import Path
 from typing import Any
 
-from pagefind.index import PagefindIndex
+from pagefind.service import get_executable
+
+from .writer import replace_folder
 
 OUTPUT_DIR = "pagefind"
 SIGNATURE = b"pagefind_dcd"  # the head of every decompressed Pagefind index file, before its CBOR
@@ -29,6 +33,8 @@ CONFIG = {
     # front" on every brief), which would fill the excerpts.
     "exclude_selectors": [".headerlink", ".admonition-title"],
 }
+# the files of the bundle the site loads or may load, besides the index itself
+BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-highlight.js")
 
 
 class SearchIndexError(Exception):
@@ -36,21 +42,108 @@ class SearchIndexError(Exception):
 
 
 def build_search_index(site_dir: Path) -> int:
-    """Index every page of a built site into site_dir/pagefind; return the number of pages indexed."""
-    output = site_dir / OUTPUT_DIR
-    shutil.rmtree(output, ignore_errors=True)
+    """Index every page of a built site into site_dir/pagefind; return the number of pages indexed.
 
-    async def run() -> int:
-        async with PagefindIndex(config={**CONFIG, "output_path": str(output)}) as index:  # leaving it writes the index
-            result = await index.add_directory(str(site_dir))
-            return int(result["page_count"])
+    Pagefind's command line runs to its end, and the index it wrote is checked whole (see
+    check_index) before it replaces the previous one: its Python service answered before its
+    files were written, and was stopped then, so that under load one index in five was cut short
+    while the build went on. Raises SearchIndexError, with the previous index left in place.
+    """
+    site_dir = site_dir.absolute()
+    staging = site_dir / f".{OUTPUT_DIR}.new"  # hidden: MkDocs leaves it, and a later run removes it
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _run_pagefind(site_dir, staging)
+        try:
+            stabilize(staging)
+        except _DAMAGE as err:  # Pagefind's own files do not read to their end
+            raise _incomplete(staging, f"{type(err).__name__}: {err}") from None
+        count = check_index(staging)
+        replace_folder(staging, site_dir / OUTPUT_DIR)
+    except OSError as err:
+        raise SearchIndexError(f"Pagefind could not index {site_dir}: {err}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return count
+
+
+def _run_pagefind(site_dir: Path, output: Path) -> None:
+    binary = get_executable()
+    if binary is None:
+        raise SearchIndexError("the Pagefind program is missing; install it with `pip install 'pagefind[bin]'`")
+    command = [str(binary), "--site", str(site_dir), "--output-path", str(output), "--force-language", CONFIG["force_language"], "--quiet"]
+    for selector in CONFIG["exclude_selectors"]:
+        command += ["--exclude-selectors", selector]
+    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
+    if result.returncode != 0:
+        said = " ".join((result.stderr or result.stdout).split())[-500:]
+        raise SearchIndexError(f"Pagefind could not index {site_dir} (exit status {result.returncode}): {said or 'no message'}")
+
+
+def check_index(output: Path) -> int:
+    """Check that a Pagefind index is whole; return its number of pages, or raise SearchIndexError.
+
+    Every file it lists is there and reads to its end (gzip checks each file's length and CRC),
+    the entry, the metadata and the page count agree, and a query answers: for every page, the
+    first four letters of a long word of its text find it, as the search box would.
+    """
+    def broken(what: str) -> SearchIndexError:
+        return _incomplete(output, what)
 
     try:
-        count = asyncio.run(run())
-        stabilize(output)
-    except Exception as err:  # the service reports its failures as plain exceptions
-        raise SearchIndexError(f"Pagefind could not index {site_dir}: {err}") from None
+        entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+        languages = entry["languages"]
+        if not isinstance(languages, dict) or not languages:
+            raise broken("pagefind-entry.json lists no language")
+        for name in BUNDLE_FILES:
+            if (output / name).stat().st_size == 0:
+                raise broken(f"{name} is empty")
+        count = 0
+        for language in languages.values():
+            meta = _read(output / f"pagefind.{language['hash']}.pf_meta")
+            version, pages, chunks, filters = meta[0], meta[1], meta[2], meta[3]
+            if version != entry["version"] or len(pages) != language["page_count"]:
+                raise broken(f"the metadata of {language['hash']} does not match pagefind-entry.json")
+            _unzip(output / f"wasm.{language['wasm']}.pagefind")
+            for _name, chunk in filters:
+                _read(output / "filter" / f"{chunk}.pf_filter")
+            words: dict[str, set[int]] = {}
+            for _first, _last, chunk in chunks:
+                for word, where, *_ in _read(output / "index" / f"{chunk}.pf_index")[0]:
+                    # each page as the difference from the one before
+                    words.setdefault(word, set()).update(itertools.accumulate(page for page, *_ in where))
+            if any(page >= len(pages) for found in words.values() for page in found):
+                raise broken("a word points at a page the metadata does not list")
+            for number, (page, _words) in enumerate(pages):
+                fragment = json.loads(_unzip(output / "fragment" / f"{page}.pf_fragment")[len(SIGNATURE):])
+                probe = _QUERY_WORD.search(str(fragment.get("content", "")).lower())
+                if probe and not any(number in found for word, found in words.items() if word.startswith(probe.group()[:4])):
+                    raise broken(f"a search for `{probe.group()[:4]}` does not find {fragment.get('url')}")
+            count += len(pages)
+    except SearchIndexError:
+        raise
+    except _DAMAGE as err:
+        raise broken(f"{type(err).__name__}: {err}") from None
     return count
+
+
+# what reading a file cut short, missing or of the wrong shape raises
+_DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, EOFError)
+
+
+def _incomplete(output: Path, what: str) -> SearchIndexError:
+    return SearchIndexError(f"the search index Pagefind wrote in {output} is incomplete, so the build stops: {what}")
+
+
+# a word whose first four letters Pagefind's English stemming leaves as they are
+_QUERY_WORD = re.compile(r"\b[a-z]{7,}\b")
+
+
+def _unzip(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE) and path.suffix != ".pagefind":
+        raise SearchIndexError(f"{path} is not a Pagefind index file this version of briefbook knows")
+    return data
 
 
 def stabilize(output: Path) -> None:
@@ -78,9 +171,7 @@ def stabilize(output: Path) -> None:
 
 
 def _read(path: Path) -> Any:
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(SIGNATURE):
-        raise SearchIndexError(f"{path} is not a Pagefind index file this version of briefbook knows")
+    data = _unzip(path)
     value, end = _decode(data, len(SIGNATURE))
     if end != len(data):
         raise SearchIndexError(f"{path} has {len(data) - end} unread bytes")
@@ -95,6 +186,7 @@ def _write(folder: Path, prefix: str, suffix: str, value: Any, digits: int) -> s
 
 
 # The part of CBOR (RFC 8949) that Pagefind's index files use: integers, strings, arrays, maps, booleans.
+# A file cut short raises IndexError or reads as a shorter value (then `_read` finds unread bytes).
 
 
 def _decode(data: bytes, i: int) -> tuple[Any, int]:
@@ -111,6 +203,8 @@ def _decode(data: bytes, i: int) -> tuple[Any, int]:
         raise SearchIndexError(f"unexpected CBOR item {head:#x} in a Pagefind index file")
     if major == 0:
         return arg, i
+    if major == 1:
+        return -1 - arg, i
     if major in (2, 3):
         raw = data[i:i + arg]
         return (bytes(raw) if major == 2 else raw.decode("utf-8")), i + arg
@@ -138,7 +232,7 @@ def _encode(value: Any) -> bytes:
     if isinstance(value, bool):
         return bytes([0xF5 if value else 0xF4])
     if isinstance(value, int):
-        return _head(0, value)
+        return _head(0, value) if value >= 0 else _head(1, -1 - value)
     if isinstance(value, bytes):
         return _head(2, len(value)) + value
     if isinstance(value, str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -77,18 +78,26 @@ def sync_pages(folder: Path, pages: dict) -> Path:
     return folder
 
 
+RETIRED_INFIX = ".old-"
+
+
 def replace_folder(new: Path, target: Path) -> None:
-    """Put a fully written folder in place of `target`, never leaving `target` half-written or missing."""
+    """Put a fully written folder in place of `target`, never leaving `target` half-written or missing.
+
+    Raises OSError when the folders cannot be swapped; `target` is then as it was."""
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         new.rename(target)
     elif _exchange(new, target):
         shutil.rmtree(new, ignore_errors=True)  # it holds the previous content now
-    else:  # two renames: a run killed between them leaves the previous content in .NAME.old
-        retired = target.with_name(f".{target.name}.old")
-        shutil.rmtree(retired, ignore_errors=True)
+    else:  # two renames: a run killed between them leaves the previous content in .NAME.old-*
+        retired = target.with_name(f".{target.name}{RETIRED_INFIX}{secrets.token_hex(4)}")
         target.rename(retired)
-        new.rename(target)
+        try:
+            new.rename(target)
+        except OSError:
+            retired.rename(target)
+            raise
         shutil.rmtree(retired, ignore_errors=True)
 
 
