@@ -7,8 +7,11 @@ compares what a cached run gives (pages, problems with their lines) with a run t
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from click.testing import CliRunner
 from helpers import BUILD_EPOCH, copy_bundled_book, copy_project, edit
 
 from briefbook import render
-from briefbook.cache import DISABLE_VARIABLE
+from briefbook.cache import DISABLE_VARIABLE, read_checked
 from briefbook.cli import main
 from briefbook.corpus import load_corpus
 from briefbook.export import canonical
@@ -170,7 +173,7 @@ def test_a_damaged_cache_is_a_miss_not_a_failure(project, monkeypatch):
 def test_removed_briefs_leave_the_cache(project):
     (project / "briefs/summits/vladivostok-2019.md").unlink()
     site(project)
-    keys = [key for shard in (project / ".cache/briefbook").glob("*.pickle") for key in pickle.loads(shard.read_bytes())[1]]
+    keys = [key for shard in (project / ".cache/briefbook").glob("*.pickle") for key in pickle.loads(read_checked(shard))[1]]
     assert "summits/singapore-2018.md" in keys and "summits/vladivostok-2019.md" not in keys
     assert not [key for key in keys if "vladivostok-2019" in str(key)]
 
@@ -187,4 +190,123 @@ def test_a_cache_that_cannot_be_written_leaves_the_run_as_it_would_be(project, m
     (project / ".cache/briefbook").write_text("not a folder")  # as root, a file stops writes where permissions would not
     edit(project / "briefs/actors/japan.md", "Tokyo welcomed", "Tokyo quietly welcomed")
     assert site(project) == fresh_site(project, monkeypatch)
+    assert (project / ".cache/briefbook").read_text() == "not a folder"
+
+
+# --- a damaged cache is a miss, always -------------------------------------------------------------
+
+
+def compiled_templates(project: Path) -> list[Path]:
+    """The compiled templates this copy of the project uses (Jinja keys them by the template's full path)."""
+    for file in (project / ".cache/briefbook").glob("templates-*/*.cache"):
+        file.unlink()
+    forget_pages(project)
+    site(project)
+    forget_pages(project)  # so that the next run loads every compiled template
+    files = sorted((project / ".cache/briefbook").glob("templates-*/*.cache"))
+    assert files, "no compiled template in the cache"
+    return files
+
+
+def forget_pages(project: Path) -> None:
+    """Drop the cached pages: the next run renders every page again."""
+    for shard in (project / ".cache/briefbook").glob("rendered-*.pickle"):
+        shard.unlink()
+
+
+def cli(project: Path, monkeypatch: pytest.MonkeyPatch, *args: str):
+    monkeypatch.chdir(project)
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_compiled_templates_cut_short_are_a_miss_with_one_line_each(project, monkeypatch):
+    files = compiled_templates(project)
+    for file in files:
+        file.write_bytes(file.read_bytes()[: file.stat().st_size // 2])
+    for _ in range(2):  # the later build too: the damaged files were replaced
+        assert site(project) == fresh_site(project, monkeypatch)
+        forget_pages(project)
+    for file in files:
+        file.write_bytes(file.read_bytes()[:100])
+    result = cli(project, monkeypatch, "render", "--out", "out")
+    assert result.exit_code == 0, result.output
+    ignored = [line for line in result.output.splitlines() if "ignored the cached file" in line]
+    assert len(ignored) == len(files) and all(line.startswith("briefbook: warning: ") for line in ignored), result.output
+
+
+def flip(path: Path, text: bytes, replacement: bytes) -> None:
+    """Change bytes inside a cached file that still leave it readable: what a flipped bit on disk can do."""
+    data = path.read_bytes()
+    assert text in data and len(text) == len(replacement)
+    path.write_bytes(data.replace(text, replacement, 1))
+
+
+def test_a_flipped_bit_in_a_compiled_template_never_shows_on_a_page(project, monkeypatch):
+    # the compiled actor template holds its text as constants: "**Role:**" would become "**Rolf:**"
+    holder = next(f for f in compiled_templates(project) if b"**Role:**" in f.read_bytes())
+    flip(holder, b"**Role:**", b"**Rolf:**")
+    cached = site(project)
+    assert not any("**Rolf:**" in markdown for markdown, _ in cached[1].values())
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def test_a_flipped_bit_in_a_cached_page_never_shows(project, monkeypatch):
+    shard = next(p for p in (project / ".cache/briefbook").glob("rendered-*.pickle") if b"Tokyo welcomed" in p.read_bytes())
+    flip(shard, b"Tokyo welcomed", b"Tokyo wElcomed")
+    cached = site(project)
+    assert "Tokyo welcomed" in cached[1]["actors/japan.md"][0] and "wElcomed" not in str(cached)
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def test_a_flipped_bit_in_a_cached_brief_never_shows(project, monkeypatch):
+    shard = next(p for p in (project / ".cache/briefbook").glob("briefs-*.pickle") if b"Tokyo welcomed" in p.read_bytes())
+    flip(shard, b"Tokyo welcomed", b"Tokyo wElcomed")
+    forget_pages(project)  # the pages are made again from the cached briefs
+    assert site(project) == fresh_site(project, monkeypatch)
+
+
+@pytest.fixture
+def read_only(project: Path):
+    """Make the cache folder read-only, for root too (an immutable attribute), then writable again."""
+    cache = project / ".cache/briefbook"
+    for path in [cache, *cache.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    immutable = os.geteuid() == 0 and subprocess.run(["chattr", "-R", "+i", str(cache)], capture_output=True).returncode == 0
+    probe = cache / "probe"
+    try:
+        probe.write_text("x")
+    except OSError:
+        pass
+    else:
+        probe.unlink()
+        pytest.fail("could not make the cache read-only here (neither permissions nor chattr +i stop writes)")
+    yield cache
+    if immutable:
+        subprocess.run(["chattr", "-R", "-i", str(cache)], check=True)
+    for path in [cache, *cache.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
+
+
+def build_site(project: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop(DISABLE_VARIABLE, None)
+    return subprocess.run([sys.executable, "-m", "briefbook", "build"], cwd=project, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_a_read_only_cache_is_a_warning_and_the_build_goes_on(project, read_only):
+    edit(project / "briefs/actors/japan.md", "Tokyo welcomed", "Tokyo quietly welcomed")
+    result = build_site(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "cannot write the cache" in result.stderr
+    assert "Tokyo quietly welcomed" in (project / "site/actors/japan/index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_where_the_cache_folder_should_be_is_a_warning_and_the_build_goes_on(project):
+    shutil.rmtree(project / ".cache/briefbook")
+    (project / ".cache/briefbook").write_text("not a folder")
+    result = build_site(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "cannot write" in result.stderr
+    assert (project / "site/actors/japan/index.html").is_file()
     assert (project / ".cache/briefbook").read_text() == "not a folder"

@@ -45,6 +45,9 @@ def dirty_matches_clean(project: Path) -> tuple[dict, dict]:
     assert sorted(after) == sorted(clean)
     stale = [page for page in clean if after[page][1] != clean[page][1]]
     assert stale == [], f"the dirty build left these pages out of date: {stale}"
+    # the fixture keeps Material's search: its index holds every page, as after a clean build
+    index = "search/search_index.json"
+    assert (project / "site" / index).read_bytes() == (project.parent / "clean" / index).read_bytes()
     return before, after
 
 
@@ -79,6 +82,12 @@ def test_an_added_brief_appears_in_every_pages_navigation(project: Path):
     _, after = dirty_matches_clean(project)
     assert "issues/tariffs/index.html" in after
     assert all("Tariffs, " in nav for nav in navs(after).values())
+
+
+def test_a_dirty_build_after_a_lost_search_index_rebuilds_what_it_needs(project: Path):
+    (project / "site/search/search_index.json").write_text("{", encoding="utf-8")  # cut short
+    edit(project / "briefs/actors/china.md", "\nsummary: ", "\nsummary: Beijing kept its distance. ")
+    dirty_matches_clean(project)
 
 
 def test_a_removed_brief_disappears_from_the_site(project: Path):

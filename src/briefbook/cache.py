@@ -47,7 +47,7 @@ def read_checked(path: Path) -> bytes | None:
     """What `write_checked` stored at `path`, or None (a miss) when it is missing, unreadable or damaged."""
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there (nor, maybe, the folder): a plain miss
         return None
     except OSError as err:
         _ignored(path, err.strerror or str(err))
@@ -70,8 +70,13 @@ def _ignored(path: Path, why: str) -> None:
     log.warning("ignored the cached file %s (%s); it is made again", path, why)
 
 
+_unwritable: set[Path] = set()  # said once per folder and process: several stores share a folder
+
+
 def cannot_write(folder: Path, err: OSError) -> None:
-    log.warning("cannot write the cache in %s (%s); the run goes on without it", folder, err.strerror or err)
+    if folder not in _unwritable:
+        _unwritable.add(folder)
+        log.warning("cannot write the cache in %s (%s); the run goes on without it", folder, err.strerror or err)
 
 
 @functools.cache
@@ -188,4 +193,4 @@ class CompiledTemplates(jinja2.BytecodeCache):
             write_checked(self._path(bucket), bucket.bytecode_to_string())
         except OSError as err:
             self.writable = False
-            cannot_write(self.folder, err)
+            cannot_write(self.folder.parent, err)

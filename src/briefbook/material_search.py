@@ -4,7 +4,7 @@ Material's search plugin indexes the pages a build renders. A dirty build render
 pages that changed, so the index it writes holds those pages alone (14 of 1,107 in a 100-brief
 site), and search finds nothing else. For a site that keeps Material's search, briefbook keeps
 the entries of the pages left as they were from the index the previous build wrote, in the
-order a full build gives, and makes MkDocs rebuild any page that index does not hold.
+order a full build gives; when that index is missing or unreadable, every page is rebuilt.
 """
 
 from __future__ import annotations

@@ -65,6 +65,11 @@ def _keeps_material_search(config: MkDocsConfig) -> bool:
     return any(name.split("/")[-1] == "search" for name in config.plugins)
 
 
+def _page_url(file: File) -> str:
+    """A page's URL as its search entries give it (MkDocs' Page.url): the home page is "", not "./"."""
+    return "" if file.url in (".", "./") else file.url
+
+
 class BriefbookConfig(base.Config):
     briefs_dir = c.Type(str, default="briefs")
     templates_dir = c.Type(str, default="templates")
@@ -244,8 +249,14 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
         # until this build is through, the folder's state is "unknown": a build killed halfway
         # leaves the next dirty build to rebuild every page
         write_atomic(self._state_file(config), json.dumps({"signature": "", "outputs": self.outputs}))
+        # a dirty build of a site with Material's search keeps the previous index's entries of the
+        # pages it does not rebuild (on_post_build); with no readable previous index, it rebuilds all
+        self.previous_search = None
         if self.dirty and _keeps_material_search(config):
-            self._keep_material_index_whole(files, config)
+            previous = material_search.read_entries(Path(config.site_dir))
+            self.previous_search = previous[1] if previous else None
+            if previous is None:
+                state = {}
         if state.get("signature") != self.site_signature:
             for file in files.documentation_pages():
                 Path(file.abs_dest_path).unlink(missing_ok=True)
@@ -259,22 +270,13 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):
                 self.read_only.append((file, file.is_modified()))
                 file.is_modified = lambda: True  # type: ignore[method-assign]
 
-    def _keep_material_index_whole(self, files: Files, config: MkDocsConfig) -> None:
-        """A dirty build leaves Material's index with the rebuilt pages alone: note the previous index,
-        whose entries on_post_build keeps for the other pages, and rebuild the pages it lacks."""
-        previous = material_search.read_entries(Path(config.site_dir))
-        self.previous_search = previous[1] if previous else {}
-        for file in files.documentation_pages():
-            if file.url not in self.previous_search:
-                Path(file.abs_dest_path).unlink(missing_ok=True)
-
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         for file, modified in self.read_only:
             file.is_modified = lambda modified=modified: modified  # type: ignore[method-assign]
         self.read_only = []
         if self.previous_search is not None:
-            self.rebuilt = {file.url for file in files.documentation_pages() if file.is_modified()}
-            self.pages_in_order = [file.url for file in files.documentation_pages()]
+            self.rebuilt = {_page_url(file) for file in files.documentation_pages() if file.is_modified()}
+            self.pages_in_order = [_page_url(file) for file in files.documentation_pages()]
         return env
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:

@@ -83,9 +83,10 @@ def _run_pagefind(site_dir: Path, output: Path) -> None:
 def check_index(output: Path) -> int:
     """Check that a Pagefind index is whole; return its number of pages, or raise SearchIndexError.
 
-    Every file it lists is there and reads to its end (gzip checks each file's length and CRC),
-    the entry, the metadata and the page count agree, and a query answers: for every page, the
-    first four letters of a long word of its text find it, as the search box would.
+    Every file of the index is there and reads to its end (gzip checks each file's length and
+    CRC), the entry, the metadata and the page count agree, and a query answers: for every page,
+    the first four letters of a long word of its text find it, as the search box would. The
+    bundle's scripts and styles, which Pagefind copies as they are, must be there and not empty.
     """
     def broken(what: str) -> SearchIndexError:
         return _incomplete(output, what)
@@ -98,13 +99,14 @@ def check_index(output: Path) -> int:
         for name in BUNDLE_FILES:
             if (output / name).stat().st_size == 0:
                 raise broken(f"{name} is empty")
+        for wasm in [output / f"wasm.{language['wasm']}.pagefind" for language in languages.values()] + sorted(output.glob("wasm.*.pagefind")):
+            _unzip(wasm)
         count = 0
         for language in languages.values():
             meta = _read(output / f"pagefind.{language['hash']}.pf_meta")
             version, pages, chunks, filters = meta[0], meta[1], meta[2], meta[3]
             if version != entry["version"] or len(pages) != language["page_count"]:
                 raise broken(f"the metadata of {language['hash']} does not match pagefind-entry.json")
-            _unzip(output / f"wasm.{language['wasm']}.pagefind")
             for _name, chunk in filters:
                 _read(output / "filter" / f"{chunk}.pf_filter")
             words: dict[str, set[int]] = {}
