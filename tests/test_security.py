@@ -510,21 +510,27 @@ def small_site(project) -> None:
     project.write("docs/index.md", "# Home\n")
 
 
+def previous_site(project) -> None:
+    """A site an earlier build left (with the mark of a site briefbook built: an unmarked one is refused)."""
+    project.write("site/index.html", "the previous site")
+    project.write("site/.briefbook-state.json", "{}")
+
+
 def test_a_failed_build_leaves_the_previous_site_in_place(project):
     small_site(project)
-    project.write("site/index.html", "the previous site")
+    previous_site(project)
     project.write("docs/broken.md", "[a link to nowhere](missing.md)\n")  # a strict-mode warning: fails late in the build
     result = project.run("build")
     assert result.exit_code == 1
     assert "the previous site was left in place" in result.output
     assert [p.name for p in project.root.iterdir() if p.name.startswith(".site")] == []
     assert (project.root / "site/index.html").read_text() == "the previous site"
-    assert sorted(p.name for p in (project.root / "site").iterdir()) == ["index.html"]
+    assert sorted(p.name for p in (project.root / "site").iterdir()) == [".briefbook-state.json", "index.html"]
 
 
 def test_a_brief_error_fails_the_build_before_it_starts(project):
     small_site(project)
-    project.write("site/index.html", "the previous site")
+    previous_site(project)
     project.write("briefs/issues/broken.md", "---\nkind: issue\n---\n")
     assert project.run("build").exit_code == 1
     assert (project.root / "site/index.html").read_text() == "the previous site"
@@ -544,8 +550,9 @@ def test_render_out_interrupted_midway_leaves_the_previous_output_whole(project,
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(Path, "write_text", failing_write)
-    with pytest.raises(OSError, match="No space left"):
-        project.run("render", "--out", "out")
+    result = project.run("render", "--out", "out")
+    assert result.exit_code == 1
+    assert "could not write" in result.output and "No space left on device" in result.output and "left in place" in result.output
     assert snapshot(project.root / "out") == before
     assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".out")) == []
 
