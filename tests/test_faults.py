@@ -22,9 +22,9 @@ import pytest
 
 from briefbook.search import build_search_index
 
-from conftest import BUILD_EPOCH, VALID_BRIEFS, Project
-
 BIN = Path(sys.executable).parent
+# the fixed "today" of conftest.py (2020-01-01); not imported: with tests/browser/conftest.py beside it, `import conftest` is ambiguous
+BUILD_EPOCH = "1577836800"
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
 EDIT = ("briefs/issues/denuclearization.md", "they disagree on the order of steps", "they still disagree on the order of steps")
 
@@ -53,12 +53,10 @@ def leftovers(root: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def reference(tmp_path_factory: pytest.TempPathFactory, make_valid_project) -> dict:
     """The project built and rendered before and after the edit, each cleanly in a folder of its own."""
     base = tmp_path_factory.mktemp("faults")
-    before = Project(base / "before")
-    for relative, text in VALID_BRIEFS.items():
-        before.write(relative, text)
+    before = make_valid_project(base / "before")
     before.write("mkdocs.yml", "site_name: Faults\nplugins:\n  - briefbook:\n      max_age_days: 0\n")
     before.write("docs/index.md", "# Home\n\nThe briefing book.\n")
     seconds = {}
