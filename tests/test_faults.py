@@ -85,7 +85,7 @@ def built(reference: dict, tmp_path: Path) -> Path:
 
 # --- killed at any moment ------------------------------------------------------------------------
 
-KILLS = [(seed, whole_group) for seed in range(4) for whole_group in (True, False)]
+KILLS = [(seed, seed % 2 == 0) for seed in range(4)]  # four moments; half kill MkDocs' child too
 
 
 @pytest.mark.parametrize("what, args", [("site", ("build",)), ("out", ("render", "--out", "out"))])
