@@ -204,10 +204,22 @@ def test_an_index_cut_short_is_refused_whatever_file_is_cut(reference, tmp_path)
     assert check_index(index) > 0
 
 
-def test_the_index_answers_a_query_for_every_page(reference):
+def test_the_index_of_a_built_site_passes_the_check_and_counts_every_page(reference):
     from briefbook.search import SIGNATURE, check_index
 
     index = reference["project"] / "site" / "pagefind"
     fragments = [gzip.decompress(p.read_bytes()) for p in (index / "fragment").iterdir()]
     assert all(f.startswith(SIGNATURE) for f in fragments)
     assert check_index(index) == len(fragments)
+
+
+def test_an_index_whose_words_lead_nowhere_is_refused(reference, tmp_path):
+    """Whole files, but no word finds any page: the queries of the check catch it."""
+    from briefbook.search import SIGNATURE, SearchIndexError, _encode, _read, check_index
+
+    index = Path(shutil.copytree(reference["project"] / "site" / "pagefind", tmp_path / "pagefind"))
+    for chunk in (index / "index").iterdir():
+        words = _read(chunk)
+        chunk.write_bytes(gzip.compress(SIGNATURE + _encode([[[word, [], *rest] for word, _pages, *rest in words[0]], *words[1:]])))
+    with pytest.raises(SearchIndexError, match="does not find"):
+        check_index(index)
