@@ -187,5 +187,5 @@ def test_a_runaway_loop_is_stopped_with_one_line(project):
 def test_nested_loops_that_run_away_are_stopped(project):
     small_site(project)
     project.write("templates/issue.md.j2", "# {{ b.title }}\n{% for i in range(100000) %}{% for j in range(100000) %}"
-                                           "{{ j }}{% endfor %}{% endfor %}\n")
+                                           "{% endfor %}{% endfor %}\n")
     assert_one_line_error(run_child(project, "render", "--out", "out", timeout=60), 1, "templates/issue.md.j2", "issues/denuclearization.md")
