@@ -7,18 +7,10 @@ child, or the plugin alone) shows a traceback in what the test reads.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-
-
-BIN = Path(sys.executable).parent
-# the fixed "today" of conftest.py (2020-01-01); not imported: with tests/browser/conftest.py beside it, `import conftest` is ambiguous
-BUILD_EPOCH = "1577836800"
+from helpers import run as run_as_user
 
 
 @dataclass
@@ -33,8 +25,7 @@ def run(project, *args: str) -> Ran:
 
 
 def run_child(project, *args: str, program: str = "briefbook", timeout: float = 120) -> Ran:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([str(BIN / program), *args], cwd=project.root, env=env, capture_output=True, text=True, timeout=timeout)
+    result = run_as_user(project.root, program, *args, timeout=timeout)
     return Ran(result.returncode, result.stdout + result.stderr)
 
 

@@ -11,12 +11,11 @@ import os
 import pickle
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import BUILD_EPOCH, copy_bundled_book, copy_project, edit
+from helpers import BUILD_EPOCH, copy_bundled_book, copy_project, edit, run
 
 from briefbook import render
 from briefbook.cache import DISABLE_VARIABLE, read_checked
@@ -288,10 +287,7 @@ def read_only(project: Path):
 
 
 def build_site(project: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop(DISABLE_VARIABLE, None)
-    return subprocess.run([sys.executable, "-m", "briefbook", "build"], cwd=project, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return run(project, "briefbook", "build")
 
 
 def test_a_read_only_cache_is_a_warning_and_the_build_goes_on(project, read_only):

@@ -19,33 +19,24 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import BUILD_EPOCH, copy_project, edit, snapshot, tool, valid_project
+from helpers import run as run_as_user
 
 from briefbook.search import build_search_index
 
-BIN = Path(sys.executable).parent
-# the fixed "today" of conftest.py (2020-01-01); not imported: with tests/browser/conftest.py beside it, `import conftest` is ambiguous
-BUILD_EPOCH = "1577836800"
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-EDIT = ("briefs/issues/denuclearization.md", "they disagree on the order of steps", "they still disagree on the order of steps")
 
 
 def command(*args: str) -> list[str]:
-    return [str(BIN / "briefbook"), *args]
+    return [tool("briefbook"), *args]
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command(*args), cwd=root, env=ENV, capture_output=True, text=True, timeout=300)
+    return run_as_user(root, "briefbook", *args)
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def edit(root: Path) -> None:
-    path, old, new = EDIT
-    text = (root / path).read_text(encoding="utf-8")
-    assert old in text
-    (root / path).write_text(text.replace(old, new), encoding="utf-8")
+def edit_brief(root: Path) -> None:
+    edit(root / "briefs/issues/denuclearization.md", "they disagree on the order of steps", "they still disagree on the order of steps")
 
 
 def leftovers(root: Path) -> list[str]:
@@ -53,10 +44,10 @@ def leftovers(root: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory, make_valid_project) -> dict:
+def reference(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The project built and rendered before and after the edit, each cleanly in a folder of its own."""
     base = tmp_path_factory.mktemp("faults")
-    before = make_valid_project(base / "before")
+    before = valid_project(base / "before")
     before.write("mkdocs.yml", "site_name: Faults\nplugins:\n  - briefbook:\n      max_age_days: 0\n")
     before.write("docs/index.md", "# Home\n\nThe briefing book.\n")
     seconds = {}
@@ -67,7 +58,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory, make_valid_project) -> d
         seconds[what] = time.monotonic() - started
     after = base / "after"
     shutil.copytree(before.root, after, ignore=shutil.ignore_patterns("site", "out", ".cache"))
-    edit(after)
+    edit_brief(after)
     for args in (("build",), ("render", "--out", "out")):
         assert run(after, *args).returncode == 0
     return {"project": before.root, "seconds": seconds,
@@ -78,8 +69,8 @@ def reference(tmp_path_factory: pytest.TempPathFactory, make_valid_project) -> d
 @pytest.fixture
 def built(reference: dict, tmp_path: Path) -> Path:
     """A copy of the project as built before the edit (its site, rendered folder and cache), then edited."""
-    root = Path(shutil.copytree(reference["project"], tmp_path / "project", symlinks=True))
-    edit(root)
+    root = copy_project(reference["project"], tmp_path / "project")
+    edit_brief(root)
     return root
 
 

@@ -4,19 +4,13 @@ and the project is left exactly as it was. A swap that fails leaves the previous
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import run, snapshot
 
 from briefbook import cli, writer
-
-
-BIN = Path(sys.executable).parent
-# the fixed "today" of conftest.py (2020-01-01); not imported: with tests/browser/conftest.py beside it, `import conftest` is ambiguous
-BUILD_EPOCH = "1577836800"
 
 
 def project_site(project) -> None:
@@ -30,8 +24,8 @@ def project_site(project) -> None:
     project.write("notes/mine.txt", "the user's own notes\n")
 
 
-def everything(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+def everything(root: Path) -> dict[str, str]:
+    return snapshot(root)
 
 
 def one_line(output: str) -> str:
@@ -87,8 +81,7 @@ def test_a_site_folder_briefbook_did_not_write_is_refused(project):
 
 
 def mkdocs(project, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=project.root, env=env, capture_output=True, text=True, timeout=180)
+    return run(project.root, "mkdocs", "build", *args)
 
 
 @pytest.mark.parametrize("site_dir", ["briefs", "templates", "notes"])
