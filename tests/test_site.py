@@ -188,9 +188,10 @@ def test_summit_page_has_its_facts_and_agenda_matrix(site: Path):
     matrix = article(site, "summits/hanoi-2019").find("div", "bb-matrix").find("table")
     rows = [[squash(cell.text) for cell in row.elements()] for row in matrix.iter("tr")]
     assert rows[0] == ["Issue", "United States", "Japan"]  # the participants, then the allies
-    assert rows[1] == ["Sanctions relief", "sanctions stay until denuclearization · high priority",
-                       "no relief before concrete steps · high priority"]
-    assert rows[2] == [HOSTILE_TITLE, "no comment · low priority", "watch closely · low priority"]
+    # each cell names its actor (shown where the table stacks on a phone), then the priority as dots and words
+    assert rows[1] == ["Sanctions relief", "United States ●●● high priority sanctions stay until denuclearization",
+                       "Japan ●●● high priority no relief before concrete steps"]
+    assert rows[2] == [HOSTILE_TITLE, "United States ●○○ low priority no comment", "Japan ●○○ low priority watch closely"]
 
 
 def test_section_indexes_list_every_brief_grouped(site: Path):

@@ -46,6 +46,8 @@ TEMPLATE_SUFFIX = ".md.j2"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _WHITESPACE = re.compile(r"\s+")
 _EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
+# Priority as filled dots: a shape that reads without colour, in print and for colour-blind readers.
+PRIORITY_DOTS = {"high": "●●●", "medium": "●●○", "low": "●○○"}
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def environment(settings: Settings) -> jinja2.Environment:
     )
     env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
                        code=code_span, day=lambda d: f"{d.day} {d:%B %Y}")
-    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, sections=SECTIONS, role_titles=ROLE_TITLES)
+    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, priority_dots=PRIORITY_DOTS, sections=SECTIONS, role_titles=ROLE_TITLES)
     return env
 
 
