@@ -167,8 +167,10 @@ class Corpus:
         return None
 
     def tags_of(self, brief: BriefFile) -> list[str]:
-        """The brief's own tags plus its kind, its actor role and its issues."""
+        """The brief's own tags plus its kind, its actor role and its issues. A tag that is the id of a
+        brief is shown as that brief's title, so that `japan` and "Japan" are one tag, not two."""
         b = brief.brief
+        own = [self.briefs[t].brief.title if t in self.briefs else t for t in b.tags]
         derived = [brief.kind]
         if isinstance(b, Actor):
             derived.append(b.role)
@@ -177,7 +179,7 @@ class Corpus:
             derived += [self.briefs[i].brief.title for i in b.agenda if i in self.briefs]
         elif isinstance(b, Issue):
             derived.append(b.title)
-        return list(dict.fromkeys([*b.tags, *derived]))
+        return list(dict.fromkeys([*own, *derived]))
 
 
 def _citations(brief: BriefFile) -> Iterator[tuple[str, tuple]]:

@@ -6,6 +6,7 @@ import contextlib
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -104,3 +105,95 @@ def test_priority_and_gaps_read_without_colour(page, site_url):
     # the words stay for screen readers
     assert set(marks.evaluate_all("marks => marks.map(m => m.querySelector('.bb-sr').textContent.trim())")) == {
         "high priority", "medium priority", "low priority"}
+
+
+# --- a brief's page ---------------------------------------------------------------------------------
+
+BRIEFS = ["summits/hanoi-2019/", "actors/japan/", "issues/abductions/"]
+BRIEF_IDS = {p.stem for p in (Path(__file__).resolve().parents[2] / "briefs").rglob("*.md")}
+
+
+@pytest.mark.parametrize("path", BRIEFS)
+def test_a_brief_opens_on_a_phone_with_its_title_currency_and_bottom_line(browser, site_url, path):
+    with opened(browser, site_url + path, PHONE) as page:
+        top = page.evaluate("""() => Object.fromEntries(
+            ["article h1", "article .bb-currency", "article .bb-bluf"].map(s => [s, document.querySelector(s).getBoundingClientRect().top]))""")
+        assert top["article h1"] < top["article .bb-currency"] < top["article .bb-bluf"] < PHONE["height"] / 2, top
+        assert "Reviewed" in page.locator("article .bb-currency").inner_text()
+        # the tags come after the content, as the titles of the briefs they name
+        tags = page.locator("article .md-tag")
+        assert tags.count() > 0
+        assert page.evaluate("() => { const tags = document.querySelector('article .md-tags'); const sources = document.getElementById('sources');"
+                             " return !!(sources.compareDocumentPosition(tags) & Node.DOCUMENT_POSITION_FOLLOWING); }")
+        names = [n.strip() for n in tags.all_inner_texts()]
+        assert not [n for n in names if n in BRIEF_IDS], f"tags shown as ids, not titles: {names}"
+        assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("path", BRIEFS)
+def test_the_bottom_line_leads_in_type_no_smaller_than_the_body(browser, site_url, path):
+    with opened(browser, site_url + path, DESKTOP) as page:
+        sizes = page.evaluate("""() => {
+            const size = e => parseFloat(getComputedStyle(e).fontSize);
+            const body = [...document.querySelectorAll("article p:not([class])")].find(p => !p.closest(".bb-bluf, .admonition, table"));
+            return [size(document.querySelector("article .bb-bluf [data-pagefind-weight]")), size(body)];
+        }""")
+    bluf, body = sizes
+    assert bluf > body, f"bottom line {bluf}px, body {body}px"
+
+
+def test_key_judgments_show_likelihood_range_and_confidence_with_a_legend_and_a_link_each(page, site_url):
+    page.goto(site_url + "summits/hanoi-2019/")
+    judgments = page.locator("article li.bb-judgment")
+    count = judgments.count()
+    assert count >= 3
+    legend = page.locator("article h2#key-judgments ~ .bb-legend").first.inner_text()
+    assert "Likelihood" in legend and "Confidence" in legend
+    for n in range(1, count + 1):
+        judgment = page.locator(f"article li#judgment-{n}")
+        text = judgment.inner_text()
+        assert re.search(r"\((\d\d)–(\d\d)%\)", text), text  # the range is printed, not a tooltip
+        assert re.search(r"\b(high|moderate|low) confidence\b", text), text
+        assert judgment.locator(f"a.bb-permalink[href='#judgment-{n}']").count() == 1
+    # a link to one judgment opens the page at it
+    page.goto(site_url + "summits/hanoi-2019/#judgment-3")
+    box = page.locator("article li#judgment-3").bounding_box()
+    assert 0 <= box["y"] < 900 / 2, box
+
+
+def test_tags_stay_out_of_the_searched_text(page, site_url, site_dir):
+    # Pagefind's own record of the page's text, from which it draws every excerpt
+    page.goto(site_url)
+    content = page.evaluate("""async () => {
+        const pagefind = await import(new URL("pagefind/pagefind.js", document.baseURI).href);
+        await pagefind.init();
+        const found = await pagefind.search("Metropole");
+        for (const result of found.results) {
+          const data = await result.data();
+          if (data.url.includes("hanoi-2019")) return data.content;
+        }
+        return null;
+    }""")
+    assert content and "Metropole" in content
+    assert "us-north-korea" not in content and "Filed under" not in content
+
+
+# --- print ------------------------------------------------------------------------------------------
+
+
+def test_a_printed_brief_has_the_book_the_edition_and_the_bottom_line_on_page_one_and_tags_at_the_end(page, site_url):
+    page.goto(site_url + "summits/hanoi-2019/")
+    site_name = page.title().split(" - ")[-1].strip()
+    bottom_line = page.locator("article .bb-bluf [data-pagefind-weight]").inner_text()
+    title = page.locator("article h1").inner_text().rstrip("¶").strip()
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages]
+    first = squash(pages[0])
+    assert squash(site_name) in first
+    assert "editionof1January2025" in first
+    assert squash(title) in first and squash(bottom_line) in first
+    assert "Reviewed" in pages[0]
+    assert "Filed under" in pages[-1] and "Filed under" not in " ".join(pages[:-1])
+    assert "Link to this judgment" not in " ".join(pages)
+    every = squash(" ".join(pages))
+    for actor in ["United States", "North Korea (DPRK)", "Japan", "South Korea (ROK)"]:  # the summit's matrix, whole
+        assert squash(actor) in every
