@@ -166,6 +166,18 @@ class Corpus:
             return f"last reviewed {b.reviewed.isoformat()}, more than {self.max_age_days} days ago"
         return None
 
+    @cached_property
+    def principal_summit(self) -> BriefFile | None:
+        """The summit the book is about, for its front page: the one with the most key judgments,
+        then the widest agenda, then the latest."""
+        return max(self.summits, key=lambda s: (len(s.brief.key_judgments), len(s.brief.agenda), s.brief.date, s.id), default=None)  # type: ignore[union-attr]
+
+    def review_schedule(self) -> list[tuple[BriefFile, str | None]]:
+        """Every brief with why it is due for review (None while fresh): the overdue first, then by next review date."""
+        far = dt.date.max
+        scheduled = [(b, self.staleness(b)) for b in self.briefs.values()]
+        return sorted(scheduled, key=lambda e: (e[1] is None, e[0].brief.next_review or far, e[0].brief.reviewed, e[0].id))
+
     def tags_of(self, brief: BriefFile) -> list[str]:
         """The brief's own tags plus its kind, its actor role and its issues. A tag that is the id of a
         brief is shown as that brief's title, so that `japan` and "Japan" are one tag, not two."""

@@ -41,6 +41,7 @@ _Made = TypeVar("_Made")
 EXPORT_FILE = "briefs.json"
 SECTIONS = {"summit": "summits", "actor": "actors", "issue": "issues"}
 VIEWS = ("matrix", "timeline", "watch", "sources")
+HOME = "index.md"  # the book's front page, made from the briefs unless the docs folder has its own
 TEMPLATE_SUFFIX = ".md.j2"
 # Characters Python-Markdown (with tables) treats as syntax; a backslash makes each literal.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
@@ -275,6 +276,8 @@ class Renderer:
         for view in VIEWS:
             pages.append(self._view(f"view-{view}", f"views/{view}.md"))
         pages.append(self._view("views-index", "views/index.md"))
+        if not (self.settings.path("docs_dir") / HOME).exists():  # a hand-written home page wins
+            pages.append(self._view("home", HOME))
         pages.append(self._view("tags", "tags.md"))
         pages.append(self._reused_or_made("views/timeline.svg", None, lambda corpus: Page("views/timeline.svg", timeline_svg(corpus))))
         pages.append(self._reused_or_made(EXPORT_FILE, None, lambda corpus: Page(EXPORT_FILE, export_json(corpus, self._brief_json))))

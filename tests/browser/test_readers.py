@@ -197,3 +197,36 @@ def test_a_printed_brief_has_the_book_the_edition_and_the_bottom_line_on_page_on
     every = squash(" ".join(pages))
     for actor in ["United States", "North Korea (DPRK)", "Japan", "South Korea (ROK)"]:  # the summit's matrix, whole
         assert squash(actor) in every
+
+
+# --- the front page ---------------------------------------------------------------------------------
+
+
+def test_the_front_page_is_the_books_made_from_its_briefs(page, site_url):
+    from briefbook.corpus import load_corpus
+    from briefbook.settings import read_settings
+
+    corpus = load_corpus(read_settings(Path(__file__).resolve().parents[2] / "mkdocs.yml")).corpus
+    summit = corpus.principal_summit
+    assert summit.id == "hanoi-2019"
+    page.goto(site_url)
+    assert page.locator("article h1").inner_text().strip() == page.title().strip()  # the book's title
+    assert squash(page.locator("article .bb-bluf").text_content()) == squash("Bottom line" + summit.brief.summary)
+    # the principal summit's key judgments, each linking to it in the brief
+    judgments = page.locator("article h2#key-judgments + ol > li")
+    assert judgments.count() == len(summit.brief.key_judgments)
+    for n, kj in enumerate(summit.brief.key_judgments, start=1):
+        item = judgments.nth(n - 1)
+        assert squash(kj.text) in squash(item.inner_text())
+        assert item.locator("a.bb-permalink").get_attribute("href") == f"summits/hanoi-2019/#judgment-{n}"
+    # the positions at a glance: every actor and every issue
+    header = page.locator("article #positions ~ .bb-matrix thead th").all_inner_texts()
+    assert [h.strip() for h in header[1:]] == [a.brief.title for a in corpus.actors]
+    assert page.locator("article #positions ~ .bb-matrix tbody tr").count() == len(corpus.issues)
+    # what is due for review, and the ways in
+    assert "due" in page.locator("article h2#review + *").inner_text().lower()
+    ways = page.locator("article h2#ways-in + ul").inner_text()
+    for name in ["Summits", "Actors", "Issues", "Compare", "Search"]:
+        assert name in ways
+    links = set(page.locator("article h2#ways-in + ul a").evaluate_all("links => links.map(a => new URL(a.href).pathname)"))
+    assert {f"/{b.kind}s/{b.id}/" for b in corpus.briefs.values()} <= links
