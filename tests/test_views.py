@@ -67,7 +67,9 @@ def test_timeline_merges_every_entry_sorted_and_grouped_by_year_and_month(site):
     headings = [h.get_text(strip=True).rstrip("¶") for h in timeline.select("h2, h3")]
     assert headings == ["2002", "September 2002", "2019", "February 2019"]
     items = [li.get_text(" ", strip=True) for li in timeline.select("ul > li")]
-    assert [i.split(":")[0].strip() for i in items] == ["2002-09-17", "2019-02-28", "2019-02-28"]
+    # the summit and Japan record the walk-out from the same report: one event, linking to both briefs
+    assert [i.split(":")[0].strip() for i in items] == ["2002-09-17", "2019-02-28"]
+    assert "Talks cut short" in items[1] and "Abe backs the walk-out" in items[1]
     links = [a["href"] for a in timeline.select("ul > li a")]
     assert "../../issues/abductions/" in links and "../../summits/hanoi-2019/" in links
     assert "../sources/#source-wire-report" in links
@@ -75,7 +77,8 @@ def test_timeline_merges_every_entry_sorted_and_grouped_by_year_and_month(site):
 
 def test_timeline_picture_is_an_svg_drawn_at_build_time(site):
     svg = (site / "views" / "timeline.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "3 events from September 2002 to February 2019" in svg
+    assert svg.startswith("<svg") and "2 events from September 2002 to February 2019, with 1 summit marked" in svg
+    assert "Hanoi, 27 Feb 2019" in svg  # the summit's line and label
     assert "<script" not in svg
     image = article(site, "views/timeline").select_one("img")
     assert image["src"] == "../timeline.svg" and image["alt"]

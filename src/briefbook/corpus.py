@@ -7,6 +7,7 @@ import datetime as dt
 import difflib
 import functools
 import gc
+import itertools
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -140,6 +141,21 @@ class Corpus:
     def timeline(self) -> list[tuple[TimelineEntry, BriefFile]]:
         entries = [(entry, b) for b in self.briefs.values() for entry in b.brief.timeline]
         return sorted(entries, key=lambda e: (e[0].date, e[1].id, e[0].title))
+
+    def timeline_events(self) -> list[list[tuple[TimelineEntry, BriefFile]]]:
+        """The timeline with each event once: entries of one day that share a source or a title are
+        one event recorded by several briefs. Each event lists its entries, the summit's first."""
+        events: list[list[tuple[TimelineEntry, BriefFile]]] = []
+        for _, day in itertools.groupby(self.timeline(), key=lambda e: e[0].date):
+            groups: list[tuple[set[str], list[tuple[TimelineEntry, BriefFile]]]] = []
+            for entry, brief in day:
+                keys = {f"source:{s}" for s in entry.sources} | {f"title:{entry.title.casefold()}"}
+                joined = [g for g in groups if g[0] & keys]
+                merged = (keys.union(*(g[0] for g in joined)), [e for g in joined for e in g[1]] + [(entry, brief)])
+                groups = [g for g in groups if all(g is not j for j in joined)] + [merged]
+            for _, entries in groups:
+                events.append(sorted(entries, key=lambda e: (KIND_ORDER.index(e[1].kind), e[1].id)))
+        return sorted(events, key=lambda event: (event[0][0].date, event[0][1].id, event[0][0].title))
 
     def watch_by_issue(self) -> dict[str | None, list[tuple[WatchItem, BriefFile]]]:
         grouped: dict[str | None, list[tuple[WatchItem, BriefFile]]] = defaultdict(list)

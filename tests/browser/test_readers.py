@@ -230,3 +230,31 @@ def test_the_front_page_is_the_books_made_from_its_briefs(page, site_url):
         assert name in ways
     links = set(page.locator("article h2#ways-in + ul a").evaluate_all("links => links.map(a => new URL(a.href).pathname)"))
     assert {f"/{b.kind}s/{b.id}/" for b in corpus.briefs.values()} <= links
+
+
+# --- the views --------------------------------------------------------------------------------------
+
+
+def test_the_timeline_lists_each_event_once_and_its_chart_marks_the_summits_in_both_schemes(browser, site_url):
+    with opened(browser, site_url + "views/timeline/", DESKTOP) as page:
+        entries = page.evaluate("""() => [...document.querySelectorAll("article h3 + ul > li")].map(li => ({
+            date: li.querySelector("strong").textContent,
+            sources: [...li.querySelectorAll(".bb-event-meta a[href*='#source-']")].map(a => a.hash),
+            briefs: li.querySelectorAll(".bb-event-meta a:not([href*='#source-'])").length}))""")
+        # no two entries of one day cite the same source: such entries are one event
+        for a, b in zip(entries, entries[1:]):
+            assert not (a["date"] == b["date"] and set(a["sources"]) & set(b["sources"])), (a, b)
+        assert any(e["briefs"] > 1 for e in entries), "no event links to each brief that records it"
+        koizumi = [e for e in entries if e["date"] == "2002-09-17"]
+        assert len(koizumi) == 1 and koizumi[0]["briefs"] == 2
+        # the summits under the chart link to their months' entries
+        anchors = page.locator("article .bb-legend a").evaluate_all("links => links.map(a => a.hash)")
+        assert len(anchors) >= 5
+        for anchor in anchors:
+            assert page.locator(f"article h3{anchor}").count() == 1
+        svg = page.request.get(site_url + "views/timeline.svg").text()
+        for city in ["Singapore", "Hanoi", "Vladivostok"]:
+            assert f">{city}, " in svg
+        assert 'class="paper"' in svg  # its own light ground: the dark scheme leaves its labels legible
+        chart = page.locator("article img.bb-timeline-chart").bounding_box()
+        assert chart["width"] > 600
