@@ -161,7 +161,7 @@ def test_key_judgments_show_likelihood_range_and_confidence_with_a_legend_and_a_
     assert 0 <= box["y"] < 900 / 2, box
 
 
-def test_tags_stay_out_of_the_searched_text(page, site_url, site_dir):
+def test_tags_stay_out_of_the_searched_text(page, site_url):
     # Pagefind's own record of the page's text, from which it draws every excerpt
     page.goto(site_url)
     content = page.evaluate("""async () => {
