@@ -130,9 +130,10 @@ def test_a_brief_page_reads_bottom_line_first_then_judgments_structure_prose_and
     page = article(site, "issues/sanctions")
     blocks = [e for e in page.elements() if e.tag not in ("a", "nav") and "hidden" not in e.attrs]
     assert blocks[0].tag == "h1" and squash(blocks[0].text).startswith("Sanctions relief")
-    bluf = blocks[1]
-    assert "admonition" in bluf.classes and "abstract" in bluf.classes
-    assert squash(bluf.text) == "Bottom line up front North Korea asked for the 2016–2017 UN sanctions to be lifted in exchange for Yongbyon; the United States refused."
+    currency, bluf = blocks[1], blocks[2]
+    assert "bb-currency" in currency.classes and squash(currency.text) == "Reviewed 1 December 2019"
+    assert "bb-bluf" in bluf.classes
+    assert squash(bluf.text) == "Bottom line North Korea asked for the 2016–2017 UN sanctions to be lifted in exchange for Yongbyon; the United States refused."
 
     headings = [squash(h.text).rstrip("¶") for h in page.iter("h2")]
     assert headings == ["Key judgments", "Positions", "Related", "Analysis", "What to watch", "Timeline", "Sources"]
@@ -140,10 +141,11 @@ def test_a_brief_page_reads_bottom_line_first_then_judgments_structure_prose_and
     judgment = next(page.find("h2").parent.iter("ol")).find("li")  # the first list after "Key judgments"
     labels = {" ".join(s.classes): squash(s.text) for s in judgment.iter("span", "bb-label")}
     assert labels == {
-        "bb-label bb-likelihood bb-likelihood-very-likely": "likelihood: very likely",
-        "bb-label bb-confidence bb-confidence-moderate": "confidence: moderate",
+        "bb-label bb-likelihood bb-likelihood-very-likely": "very likely (80–95%)",
+        "bb-label bb-confidence bb-confidence-moderate": "moderate confidence",
     }
-    assert judgment.find("span", "bb-likelihood").attrs["title"] == "80–95% likely"
+    assert judgment.attrs["id"] == "judgment-1"
+    assert [a.attrs["href"] for a in judgment.iter("a", "bb-permalink")] == ["#judgment-1"]
 
     analysis = squash(page.text.split("Analysis", 1)[1].split("What to watch", 1)[0])
     assert analysis == ("¶ The sanctions are the main leverage the United States holds [1]. "
@@ -165,8 +167,7 @@ def test_a_brief_page_reads_bottom_line_first_then_judgments_structure_prose_and
     assert cited == {f"#{anchor}" for anchor in anchors}
     assert "?]" not in page.text
 
-    assert squash(page.elements()[-1].text) == "Last reviewed 1 December 2019."
-    assert squash(page.text).index("What to watch") < squash(page.text).index("Timeline") < squash(page.text).index("Last reviewed")
+    assert squash(page.text).index("What to watch") < squash(page.text).index("Timeline") < squash(page.text).index("Sources")
 
 
 def test_a_body_with_its_own_headings_leaves_no_empty_section(site: Path):
@@ -188,9 +189,10 @@ def test_summit_page_has_its_facts_and_agenda_matrix(site: Path):
     matrix = article(site, "summits/hanoi-2019").find("div", "bb-matrix").find("table")
     rows = [[squash(cell.text) for cell in row.elements()] for row in matrix.iter("tr")]
     assert rows[0] == ["Issue", "United States", "Japan"]  # the participants, then the allies
-    assert rows[1] == ["Sanctions relief", "sanctions stay until denuclearization · high priority",
-                       "no relief before concrete steps · high priority"]
-    assert rows[2] == [HOSTILE_TITLE, "no comment · low priority", "watch closely · low priority"]
+    # each cell names its actor (shown where the table stacks on a phone), then the priority as dots and words
+    assert rows[1] == ["Sanctions relief", "United States ●●● high priority sanctions stay until denuclearization",
+                       "Japan ●●● high priority no relief before concrete steps"]
+    assert rows[2] == [HOSTILE_TITLE, "United States ●○○ low priority no comment", "Japan ●○○ low priority watch closely"]
 
 
 def test_section_indexes_list_every_brief_grouped(site: Path):

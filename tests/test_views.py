@@ -40,7 +40,8 @@ def test_matrix_cell_shows_the_stance_and_links_to_the_position_on_the_actor_pag
 
     japan_cell = rows["Abductions"].select("td")[columns.index("Japan") - 1]
     assert "resolve before normalization" in japan_cell.get_text()
-    assert "high priority" in japan_cell.get_text()
+    assert japan_cell.select_one(".bb-priority")["title"] == "high priority"
+    assert " ".join(japan_cell.select_one(".bb-priority").get_text().split()) == "●●● high priority"  # dots for the eye, words for screen readers
     link = japan_cell.select_one("a")["href"]
     assert link == "../../actors/japan/#position-abductions"
     assert page(site, "actors/japan").select_one("#position-abductions") is not None
@@ -50,8 +51,8 @@ def test_a_missing_position_is_a_marked_gap_not_a_blank(site):
     table = article(site, "views/matrix").select_one(".bb-matrix table")
     abductions = next(tr for tr in table.select("tbody tr") if "Abductions" in tr.select_one("th").get_text())
     china_cell = abductions.select("td")[2]
-    assert china_cell.get_text(strip=True) == "no stated position"
-    assert china_cell.select_one("em") is not None
+    assert china_cell.select_one(".bb-cell-actor").get_text(strip=True) == "China"  # named where the table stacks on a phone
+    assert china_cell.select_one("em.bb-gap").get_text(strip=True) == "no stated position"
 
 
 def test_each_summit_has_a_matrix_limited_to_its_agenda_and_participants(site):
@@ -66,7 +67,9 @@ def test_timeline_merges_every_entry_sorted_and_grouped_by_year_and_month(site):
     headings = [h.get_text(strip=True).rstrip("¶") for h in timeline.select("h2, h3")]
     assert headings == ["2002", "September 2002", "2019", "February 2019"]
     items = [li.get_text(" ", strip=True) for li in timeline.select("ul > li")]
-    assert [i.split(":")[0].strip() for i in items] == ["2002-09-17", "2019-02-28", "2019-02-28"]
+    # the summit and Japan record the walk-out from the same report: one event, linking to both briefs
+    assert [i.split(":")[0].strip() for i in items] == ["2002-09-17", "2019-02-28"]
+    assert "Talks cut short" in items[1] and "Abe backs the walk-out" in items[1]
     links = [a["href"] for a in timeline.select("ul > li a")]
     assert "../../issues/abductions/" in links and "../../summits/hanoi-2019/" in links
     assert "../sources/#source-wire-report" in links
@@ -74,7 +77,8 @@ def test_timeline_merges_every_entry_sorted_and_grouped_by_year_and_month(site):
 
 def test_timeline_picture_is_an_svg_drawn_at_build_time(site):
     svg = (site / "views" / "timeline.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "3 events from September 2002 to February 2019" in svg
+    assert svg.startswith("<svg") and "2 events from September 2002 to February 2019, with 1 summit marked" in svg
+    assert "Hanoi, 27 Feb 2019" in svg  # the summit's line and label
     assert "<script" not in svg
     image = article(site, "views/timeline").select_one("img")
     assert image["src"] == "../timeline.svg" and image["alt"]
@@ -82,9 +86,12 @@ def test_timeline_picture_is_an_svg_drawn_at_build_time(site):
 
 def test_issue_page_shows_every_actor_side_by_side(site):
     positions = article(site, "issues/sanctions").select_one("#positions").find_next("table")
-    rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in positions.select("tbody tr")]
-    assert [r[0] for r in rows] == ["North Korea", "Japan", "China"]
-    assert rows[1][2:4] == ["no early relief", "high"]
+    rows = {tr.select_one("th[scope=row] a").get_text(strip=True): tr.select("td") for tr in positions.select("tbody tr")}
+    assert list(rows) == ["North Korea", "Japan", "China"]
+    stance, summary = rows["Japan"]
+    assert stance.select_one("a").get_text(strip=True) == "no early relief"
+    assert stance.select_one(".bb-priority")["title"] == "high priority"
+    assert summary.get_text(strip=True)
     assert "compare" in article(site, "actors/japan").get_text().lower()
     assert article(site, "actors/japan").select_one('a[href="../../views/matrix/"]') is not None
 

@@ -7,6 +7,7 @@ import datetime as dt
 import difflib
 import functools
 import gc
+import itertools
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -141,6 +142,21 @@ class Corpus:
         entries = [(entry, b) for b in self.briefs.values() for entry in b.brief.timeline]
         return sorted(entries, key=lambda e: (e[0].date, e[1].id, e[0].title))
 
+    def timeline_events(self) -> list[list[tuple[TimelineEntry, BriefFile]]]:
+        """The timeline with each event once: entries of one day that share a source or a title are
+        one event recorded by several briefs. Each event lists its entries, the summit's first."""
+        events: list[list[tuple[TimelineEntry, BriefFile]]] = []
+        for _, day in itertools.groupby(self.timeline(), key=lambda e: e[0].date):
+            groups: list[tuple[set[str], list[tuple[TimelineEntry, BriefFile]]]] = []
+            for entry, brief in day:
+                keys = {f"source:{s}" for s in entry.sources} | {f"title:{entry.title.casefold()}"}
+                joined = [g for g in groups if g[0] & keys]
+                merged = (keys.union(*(g[0] for g in joined)), [e for g in joined for e in g[1]] + [(entry, brief)])
+                groups = [g for g in groups if all(g is not j for j in joined)] + [merged]
+            for _, entries in groups:
+                events.append(sorted(entries, key=lambda e: (KIND_ORDER.index(e[1].kind), e[1].id)))
+        return sorted(events, key=lambda event: (event[0][0].date, event[0][1].id, event[0][0].title))
+
     def watch_by_issue(self) -> dict[str | None, list[tuple[WatchItem, BriefFile]]]:
         grouped: dict[str | None, list[tuple[WatchItem, BriefFile]]] = defaultdict(list)
         for b in sorted(self.briefs.values(), key=lambda b: (KIND_ORDER.index(b.kind), b.id)):
@@ -166,9 +182,23 @@ class Corpus:
             return f"last reviewed {b.reviewed.isoformat()}, more than {self.max_age_days} days ago"
         return None
 
+    @cached_property
+    def principal_summit(self) -> BriefFile | None:
+        """The summit the book is about, for its front page: the one with the most key judgments,
+        then the widest agenda, then the latest."""
+        return max(self.summits, key=lambda s: (len(s.brief.key_judgments), len(s.brief.agenda), s.brief.date, s.id), default=None)  # type: ignore[union-attr]
+
+    def review_schedule(self) -> list[tuple[BriefFile, str | None]]:
+        """Every brief with why it is due for review (None while fresh): the overdue first, then by next review date."""
+        far = dt.date.max
+        scheduled = [(b, self.staleness(b)) for b in self.briefs.values()]
+        return sorted(scheduled, key=lambda e: (e[1] is None, e[0].brief.next_review or far, e[0].brief.reviewed, e[0].id))
+
     def tags_of(self, brief: BriefFile) -> list[str]:
-        """The brief's own tags plus its kind, its actor role and its issues."""
+        """The brief's own tags plus its kind, its actor role and its issues. A tag that is the id of a
+        brief is shown as that brief's title, so that `japan` and "Japan" are one tag, not two."""
         b = brief.brief
+        own = [self.briefs[t].brief.title if t in self.briefs else t for t in b.tags]
         derived = [brief.kind]
         if isinstance(b, Actor):
             derived.append(b.role)
@@ -177,7 +207,7 @@ class Corpus:
             derived += [self.briefs[i].brief.title for i in b.agenda if i in self.briefs]
         elif isinstance(b, Issue):
             derived.append(b.title)
-        return list(dict.fromkeys([*b.tags, *derived]))
+        return list(dict.fromkeys([*own, *derived]))
 
 
 def _citations(brief: BriefFile) -> Iterator[tuple[str, tuple]]:

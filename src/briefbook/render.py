@@ -41,11 +41,14 @@ _Made = TypeVar("_Made")
 EXPORT_FILE = "briefs.json"
 SECTIONS = {"summit": "summits", "actor": "actors", "issue": "issues"}
 VIEWS = ("matrix", "timeline", "watch", "sources")
+HOME = "index.md"  # the book's front page, made from the briefs unless the docs folder has its own
 TEMPLATE_SUFFIX = ".md.j2"
 # Characters Python-Markdown (with tables) treats as syntax; a backslash makes each literal.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _WHITESPACE = re.compile(r"\s+")
 _EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
+# Priority as filled dots: a shape that reads without colour, in print and for colour-blind readers.
+PRIORITY_DOTS = {"high": "●●●", "medium": "●●○", "low": "●○○"}
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,8 @@ def environment(settings: Settings) -> jinja2.Environment:
     )
     env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
                        code=code_span, day=lambda d: f"{d.day} {d:%B %Y}")
-    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, sections=SECTIONS, role_titles=ROLE_TITLES, range=_BoundedRange())
+    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, priority_dots=PRIORITY_DOTS, sections=SECTIONS, role_titles=ROLE_TITLES,
+                       range=_BoundedRange())
     return env
 
 
@@ -278,6 +282,8 @@ class Renderer:
         for view in VIEWS:
             pages.append(self._view(f"view-{view}", f"views/{view}.md"))
         pages.append(self._view("views-index", "views/index.md"))
+        if not (self.settings.path("docs_dir") / HOME).exists():  # a hand-written home page wins
+            pages.append(self._view("home", HOME))
         pages.append(self._view("tags", "tags.md"))
         pages.append(self._reused_or_made("views/timeline.svg", None, lambda corpus: Page("views/timeline.svg", timeline_svg(corpus))))
         pages.append(self._reused_or_made(EXPORT_FILE, None, lambda corpus: Page(EXPORT_FILE, export_json(corpus, self._brief_json))))

@@ -1,4 +1,8 @@
-"""Screenshots for review (tests/screenshots/, gitignored), and no sideways scrolling on a phone."""
+"""Screenshots for review (tests/screenshots/, gitignored), and no sideways scrolling on a phone.
+
+The home page, each kind of brief and each view, at a desktop's 1366 px and a phone's 390 px, in
+the light and the dark scheme: the first screen of each, as a reader first sees it.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +11,48 @@ from pathlib import Path
 import pytest
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-PAGES = {"home": "", "brief": "summits/hanoi-2019/", "matrix": "views/matrix/"}
-WIDTHS = {"desktop": 1280, "phone": 390}
+PAGES = {
+    "home": "", "summit": "summits/hanoi-2019/", "actor": "actors/japan/", "issue": "issues/abductions/",
+    "matrix": "views/matrix/", "timeline": "views/timeline/", "watch": "views/watch/", "sources": "views/sources/",
+}
+WIDTHS = {"desktop": 1366, "phone": 390}
+SCHEMES = ["light", "dark"]
+# Material keeps the reader's choice of scheme here: the second palette entry of mkdocs.yml is slate.
+DARK = "localStorage.setItem('/.__palette', JSON.stringify({index: 1, color: {media: '', scheme: 'slate', primary: 'indigo', accent: 'indigo'}}))"
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("device", WIDTHS)
 @pytest.mark.parametrize("name", PAGES)
-def test_page_fits_the_screen(browser, site_url, name, device):
+def test_page_fits_the_screen(browser, site_url, name, device, scheme):
     width = WIDTHS[device]
     context = browser.new_context(viewport={"width": width, "height": 844 if device == "phone" else 900},
                                   device_scale_factor=1, is_mobile=device == "phone", has_touch=device == "phone")
     try:
+        if scheme == "dark":
+            context.add_init_script(DARK)
         page = context.new_page()
         page.goto(site_url + PAGES[name])
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        assert page.locator("body").get_attribute("data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
         SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{device}.png"), full_page=True)
-        # Wide tables scroll inside their own container (the matrix's .bb-matrix, Material's table
-        # wrapper); the page itself must not scroll sideways.
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{device}-{scheme}.png"))
+        # Wide tables scroll inside their own container (Material's table wrapper); the page itself
+        # must not scroll sideways.
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width, f"{name} at {width}px is {scroll_width}px wide"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", ["home", "summit", "matrix"])
+def test_printed_page_for_review(page, site_url, name):
+    page.goto(site_url + PAGES[name])
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 718, "height": 1000})
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-print.png"), full_page=True)
+    (SCREENSHOTS / f"{name}-print.pdf").write_bytes(page.pdf(format="A4"))
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 718, f"{name} printed is {scroll_width}px wide"
