@@ -144,6 +144,10 @@ class BodyReading:
 
     def citations(self) -> list[re.Match[str]]:
         """The `[@id]` citations outside code."""
+        return self._citations
+
+    @functools.cached_property
+    def _citations(self) -> list[re.Match[str]]:  # asked for by the escape, the prose and the check
         return [m for m in CITATION_RE.finditer(self.body) if m.start() not in self.code]
 
     def citation_places(self, first_line: int) -> list[tuple[str, int, int]]:
@@ -162,6 +166,10 @@ class BodyReading:
 
     def prose(self) -> list[int]:
         """The special characters outside code, citations and backslash escapes, in order."""
+        return self._prose
+
+    @functools.cached_property
+    def _prose(self) -> list[int]:
         taken = {i for m in self.citations() for i in range(m.start(), m.end())}
         return [i for i in self.special if i not in self.code and i not in taken and not _escaped_by_backslash(self.body, i)]
 
