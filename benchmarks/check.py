@@ -35,9 +35,9 @@ from pathlib import Path
 
 import yaml
 
-from briefbook.cache import DISABLE_VARIABLE
-from briefbook.corpus import load_corpus
-from briefbook.settings import read_settings
+from briefbook.corpus.load import load_corpus
+from briefbook.files.store import DISABLE_VARIABLE
+from briefbook.format.settings import read_settings
 
 TODAY_EPOCH = "1735689600"  # 2025-01-01: every generated brief is reviewed within the last year
 WORDS = ("the talks sanctions relief verification summit envoy statement negotiators missile launch regime "

@@ -34,11 +34,12 @@ from pygls.lsp.client import LanguageClient
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import REFERENCE_EPOCH, write_corpus  # noqa: E402
 
-from briefbook.cache import digest  # noqa: E402
-from briefbook.corpus import link  # noqa: E402
-from briefbook.loader import discover, parse_file  # noqa: E402
-from briefbook.settings import build_date, read_settings  # noqa: E402
-from briefbook.validate import validate_file  # noqa: E402
+from briefbook.files.store import digest  # noqa: E402
+from briefbook.corpus.link import link  # noqa: E402
+from briefbook.format.discover import discover
+from briefbook.format.loader import parse_file  # noqa: E402
+from briefbook.format.settings import build_date, read_settings  # noqa: E402
+from briefbook.format.validate import validate_file  # noqa: E402
 
 
 def cpu_seconds(pid: int) -> float:

@@ -22,11 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build import best, cold, machine, mkdocs_build, t  # noqa: E402
 from corpus import write_corpus  # noqa: E402
 
-from briefbook.body import read_body, render_body  # noqa: E402
-from briefbook.corpus import load_corpus  # noqa: E402
-from briefbook.render import render_pages  # noqa: E402
-from briefbook.sanitize import sanitize  # noqa: E402
-from briefbook.settings import read_settings  # noqa: E402
+from briefbook.format.body import read_body  # noqa: E402
+from briefbook.site.body_markdown import render_body  # noqa: E402
+from briefbook.corpus.load import load_corpus  # noqa: E402
+from briefbook.site.pages import render_pages  # noqa: E402
+from briefbook.site.sanitize import sanitize  # noqa: E402
+from briefbook.format.settings import read_settings  # noqa: E402
 
 
 def main() -> None:

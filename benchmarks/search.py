@@ -7,7 +7,7 @@ with `mkdocs build` (SOURCE_DATE_EPOCH fixed):
 
 - material: the generated mkdocs.yml as it is, with Material's built-in search plugin (lunr):
   the browser fetches search/search_index.json and indexes it in a web worker;
-- pagefind: the repository's search (the theme override in overrides/, no Material search
+- pagefind: the repository's search (the theme override in templates/overrides/, no Material search
   plugin); briefbook's plugin writes the Pagefind index after the build, as in the real site.
 
 Then, for each site, Debian's Chromium (Playwright) opens the home page from a local HTTP
@@ -95,9 +95,8 @@ def pagefind_project(material: Path, target: Path) -> None:
     start = config.index("  - search:\n")
     end = config.index("  - tags\n")
     config = config[:start] + config[end:]
-    config = config.replace("  font: false\n", "  font: false\n  custom_dir: overrides\n")
+    config = config.replace("  font: false\n", "  font: false\n  custom_dir: templates/overrides\n")
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
-    shutil.copytree(REPO / "overrides", target / "overrides")
 
 
 def build(project: Path) -> float:

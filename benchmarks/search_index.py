@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import REFERENCE_EPOCH, write_corpus  # noqa: E402
 from search import pagefind_project  # noqa: E402  (benchmarks/search.py)
 
-from briefbook import search  # noqa: E402
+from briefbook.site import search  # noqa: E402
 
 
 def best(repeat: int, fn) -> float:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import BUILD_EPOCH, BUNDLED_SITE_URL, FIXTURES, Project, build, copy_bundled_book, copy_project, valid_project
 
-from briefbook.corpus import Corpus, load_corpus
-from briefbook.settings import read_settings
+from briefbook.corpus.corpus import Corpus
+from briefbook.corpus.load import load_corpus
+from briefbook.format.settings import read_settings
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:

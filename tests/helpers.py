@@ -36,7 +36,7 @@ BUILD_EPOCH = "1577836800"
 # The published address the bundled site is built for, so that its sitemap and canonical links exist.
 BUNDLED_SITE_URL = "https://briefbook.example.org/hanoi/"
 # What a build of the bundled book reads: the rest of the repository (tests, caches, outputs) stays out.
-BUNDLED_PARTS = ("mkdocs.yml", "briefs", "templates", "docs", "overrides")
+BUNDLED_PARTS = ("mkdocs.yml", "briefs", "templates", "docs")
 BIN = Path(sys.executable).parent
 WAIT_SECONDS = 30
 

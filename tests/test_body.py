@@ -17,9 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefbook.body import MarkdownSetup, read_body, render_body
-from briefbook.sanitize import removed_by_sanitizer, sanitize
-from briefbook.settings import read_settings
+from briefbook.format.body import MarkdownSetup, read_body
+from briefbook.site.body_markdown import render_body
+from briefbook.format.settings import read_settings
+from briefbook.site.sanitize import removed_by_sanitizer, sanitize
 
 REPO = Path(__file__).resolve().parents[1]
 SETUP = read_settings(REPO / "mkdocs.yml").markdown

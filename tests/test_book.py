@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from briefbook.corpus import Corpus
-from briefbook.export import export_json
-from briefbook.render import render_pages
-from briefbook.settings import read_settings
+from briefbook.corpus.corpus import Corpus
+from briefbook.format.settings import read_settings
+from briefbook.site.export import export_json
+from briefbook.site.pages import render_pages
 
 MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 VANTAGE = re.compile(

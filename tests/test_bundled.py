@@ -6,7 +6,7 @@ from pathlib import Path
 
 from helpers import run
 
-from briefbook.corpus import Corpus, _citations
+from briefbook.corpus.corpus import Corpus, citations_of
 
 HANOI_AGENDA = {"denuclearization", "sanctions", "missiles", "abductions", "human-rights",
                 "inter-korean-cooperation", "extended-deterrence"}
@@ -40,7 +40,7 @@ def test_every_actor_states_a_position_on_every_hanoi_agenda_issue(bundled_corpu
 def test_every_citation_resolves_and_every_source_is_cited(bundled_corpus: Corpus):
     cited = set()
     for brief in bundled_corpus.briefs.values():
-        for source_id, where in _citations(brief):
+        for source_id, where in citations_of(brief):
             assert source_id in bundled_corpus.sources, (brief.id, where)
             cited.add(source_id)
         assert brief.citations, f"{brief.id}: the body cites no source"

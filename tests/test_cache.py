@@ -17,13 +17,13 @@ import pytest
 from click.testing import CliRunner
 from helpers import BUILD_EPOCH, copy_bundled_book, copy_project, edit, run
 
-from briefbook import render
-from briefbook.cache import DISABLE_VARIABLE, read_checked
 from briefbook.cli import main
-from briefbook.corpus import load_corpus
-from briefbook.export import canonical
-from briefbook.render import render_pages
-from briefbook.settings import read_settings
+from briefbook.corpus.load import load_corpus
+from briefbook.files.store import DISABLE_VARIABLE, read_checked
+from briefbook.format.settings import read_settings
+from briefbook.site import pages as render
+from briefbook.site.export import canonical
+from briefbook.site.pages import render_pages
 
 LATER_EPOCH = "1893456000"  # 2030-01-01: past the next review of every bundled brief
 
@@ -134,6 +134,36 @@ def test_a_template_that_shows_another_briefs_body_follows_its_edits(project, mo
     cached = site(project)
     assert "issues/missiles.md" in rendered and "coolly" in cached[1]["issues/missiles.md"][0]
     assert cached == fresh_site(project, monkeypatch)
+
+
+def test_a_second_run_with_nothing_changed_makes_nothing(project, monkeypatch):
+    rendered, pieces = count_renders(monkeypatch), count_json_pieces(monkeypatch)
+    first = site(project)
+    second = site(project)
+    assert (rendered, pieces) == ([], [])
+    assert first == second == fresh_site(project, monkeypatch)
+
+
+def test_an_edit_to_one_body_after_an_unchanged_run_remakes_one_page_and_one_piece_of_briefs_json(project, monkeypatch):
+    site(project)  # nothing changed: briefs.json reused whole, and its pieces kept for the next run
+    rendered, pieces = count_renders(monkeypatch), count_json_pieces(monkeypatch)
+    edit(project / "briefs/actors/japan.md", "took the breakdown in Hanoi calmly", "took the breakdown in Hanoi coolly")
+    cached = site(project)
+    assert rendered == ["actors/japan.md"] and pieces == ["japan"]
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def count_json_pieces(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the briefs whose part of briefs.json is made from now on (the others come from the cache)."""
+    made: list[str] = []
+    original = render.brief_json
+
+    def counting(brief):
+        made.append(brief.id)
+        return original(brief)
+
+    monkeypatch.setattr(render, "brief_json", counting)
+    return made
 
 
 def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from briefbook.model import KINDS, SourceList
+from briefbook.format.model import KINDS, SourceList
 
 
 @dataclass
@@ -80,6 +80,14 @@ def test_check_of_named_files_resolves_references_against_the_whole_folder(proje
     assert project.check("briefs/actors/united-states.md").exit_code == 0
     assert_reports(project, Expected("briefs/issues/sanctions-relief.md", 5, 11, "reviewed", "not a date"),
                    args=("briefs/issues",))
+
+
+def test_check_of_named_files_still_reports_what_the_folder_scan_found_outside_them(project):
+    # a file the folder scan does not read is no named file's problem, but what it leaves unread
+    # (a brief saved as `.markdown`) can be what their references miss
+    project.write("briefs/issues/energy.markdown", "---\nkind: issue\n---\n")
+    assert_reports(project, Expected("briefs/issues/energy.markdown", 1, 1, "", "not read", "rename it `energy.md`", "warning"),
+                   args=("briefs/actors/united-states.md",), exit_code=0)
 
 
 # --- YAML hazards ------------------------------------------------------------------------------

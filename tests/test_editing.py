@@ -19,13 +19,13 @@ from helpers import REPO, WAIT_SECONDS
 import yaml
 
 from briefbook.cli import main
-from briefbook.fields import fields_of, records_of
-from briefbook.loader import load_file
-from briefbook.model import KINDS
-from briefbook.reference import EXAMPLE_FENCE, reference_markdown
-from briefbook.schema import all_schemas, dumps
-from briefbook.validate import validate_file
-from briefbook.writer import create_new
+from briefbook.files.writer import create_new
+from briefbook.format.fields import fields_of, records_of
+from briefbook.format.loader import load_file
+from briefbook.format.model import KINDS
+from briefbook.format.reference import EXAMPLE_FENCE, reference_markdown
+from briefbook.format.schema import all_schemas, dumps
+from briefbook.format.validate import validate_file
 
 FOLDERS = {"summit": "summits", "actor": "actors", "issue": "issues"}
 

@@ -22,7 +22,7 @@ import pytest
 from helpers import BUILD_EPOCH, copy_project, edit, snapshot, tool, valid_project
 from helpers import run as run_as_user
 
-from briefbook.search import build_search_index
+from briefbook.site.search import build_search_index
 
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -180,7 +180,7 @@ def test_a_damaged_search_index_fails_the_build_and_keeps_the_previous_site(buil
 
 def test_an_index_cut_short_is_refused_whatever_file_is_cut(reference, tmp_path):
     """Every file of the index, cut at a 4 KiB boundary (or emptied): the check refuses each."""
-    from briefbook.search import SearchIndexError, check_index
+    from briefbook.site.search import check_index, SearchIndexError
 
     index = reference["project"] / "site" / "pagefind"
     files = [p for p in sorted(index.rglob("*")) if p.is_file() and (p.suffix.startswith(".pf_") or p.name.endswith((".pagefind", ".json")))]
@@ -196,7 +196,7 @@ def test_an_index_cut_short_is_refused_whatever_file_is_cut(reference, tmp_path)
 
 
 def test_the_index_of_a_built_site_passes_the_check_and_counts_every_page(reference):
-    from briefbook.search import SIGNATURE, check_index
+    from briefbook.site.search import check_index, SIGNATURE
 
     index = reference["project"] / "site" / "pagefind"
     fragments = [gzip.decompress(p.read_bytes()) for p in (index / "fragment").iterdir()]
@@ -206,7 +206,7 @@ def test_the_index_of_a_built_site_passes_the_check_and_counts_every_page(refere
 
 def test_an_index_whose_words_lead_nowhere_is_refused(reference, tmp_path):
     """Whole files, but no word finds any page: the queries of the check catch it."""
-    from briefbook.search import SIGNATURE, SearchIndexError, _encode, _read, check_index
+    from briefbook.site.search import _encode, _read, check_index, SearchIndexError, SIGNATURE
 
     index = Path(shutil.copytree(reference["project"] / "site" / "pagefind", tmp_path / "pagefind"))
     for chunk in (index / "index").iterdir():

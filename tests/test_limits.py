@@ -60,12 +60,12 @@ CHILD = textwrap.dedent("""\
     import json, re, sys, tempfile, time
     from pathlib import Path
     import markdown
-    from briefbook.corpus import load_corpus
-    from briefbook.render import render_pages
-    from briefbook.settings import Settings
+    from briefbook.corpus.load import load_corpus
+    from briefbook.site.pages import render_pages
+    from briefbook.format.settings import Settings
 
     EXTENSIONS = ["admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "pymdownx.details",
-                  "pymdownx.superfences", "toc", "briefbook.markdown_ext"]
+                  "pymdownx.superfences", "toc", "briefbook.site.markdown_ext"]
 
     def peak_kb():
         return int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1))

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from briefbook.loader import MAX_DEPTH, discover, load_file, split_front_matter
+from briefbook.format.discover import discover
+from briefbook.format.front_matter import split_front_matter
+from briefbook.format.loader import load_file
+from briefbook.format.model import MAX_DEPTH
 
 BRIEF = """\
 ---

@@ -24,8 +24,8 @@ import pytest
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
-from briefbook.fields import fields_of, records_of
-from briefbook.model import KINDS
+from briefbook.format.fields import fields_of, records_of
+from briefbook.format.model import KINDS
 
 from helpers import BUILD_EPOCH, FIXTURES, REPO, VALID_BRIEFS, WAIT_SECONDS, valid_project
 

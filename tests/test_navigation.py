@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from helpers import run
 
-from briefbook.corpus import load_corpus
-from briefbook.navigation import navigation
-from briefbook.settings import read_settings
+from briefbook.corpus.load import load_corpus
+from briefbook.format.settings import read_settings
+from briefbook.site.navigation import navigation
 
 
 def _leaves(item) -> list[str]:

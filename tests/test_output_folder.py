@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from helpers import run, snapshot
 
-from briefbook import cli, writer
+from briefbook import pipeline
+from briefbook.files import writer
 
 
 def project_site(project) -> None:
@@ -112,7 +113,7 @@ def test_a_failed_swap_says_so_and_keeps_the_previous_site(project, monkeypatch)
     def cannot_swap(new: Path, target: Path) -> None:
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr(cli, "replace_folder", cannot_swap)
+    monkeypatch.setattr(pipeline, "replace_folder", cannot_swap)
     result = project.run("build")
     assert result.exit_code == 1
     assert "could not be put in place" in result.output and "previous site was left in place" in result.output

@@ -11,16 +11,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefbook.corpus import link
-from briefbook.diagnostics import Diagnostic
-from briefbook.loader import DECEPTIVE, load_file
-from briefbook.sanitize import is_safe_url
-from briefbook.render import render_pages
-from briefbook.settings import Settings
-from briefbook.validate import SourcesFile, validate_file
+from briefbook.corpus.link import link
+from briefbook.format.characters import DECEPTIVE
+from briefbook.format.diagnostics import Diagnostic
+from briefbook.format.loader import load_file
+from briefbook.format.settings import Settings
+from briefbook.format.validate import SourcesFile, validate_file
+from briefbook.site.pages import render_pages
+from briefbook.site.sanitize import is_safe_url
 
 EXTENSIONS = ["admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "pymdownx.details",
-              "pymdownx.superfences", "toc", "briefbook.markdown_ext"]
+              "pymdownx.superfences", "toc", "briefbook.site.markdown_ext"]
 TODAY = dt.date(2020, 1, 1)
 
 # Front-matter-shaped bytes find the YAML and model paths; arbitrary bytes find the decoding ones.

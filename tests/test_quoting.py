@@ -224,9 +224,9 @@ def test_render_out_writes_the_navigation_as_yaml_that_reads_back_escaped(quotin
 
 
 def test_navigation_titles_are_html_escaped(tmp_path):
-    from briefbook.corpus import load_corpus
-    from briefbook.navigation import navigation
-    from briefbook.settings import Settings
+    from briefbook.corpus.load import load_corpus
+    from briefbook.site.navigation import navigation
+    from briefbook.format.settings import Settings
 
     (tmp_path / "briefs/issues").mkdir(parents=True)
     for n in range(3):  # grouped into labelled runs of two
@@ -360,9 +360,9 @@ def test_json_diagnostics_keep_the_values_and_escape_what_json_leaves(forging):
 def test_the_problems_page_of_serve_shows_a_file_name_as_code(tmp_path):
     import markdown
 
-    from briefbook.diagnostics import Diagnostic
-    from briefbook.render import error_page
-    from briefbook.settings import Settings
+    from briefbook.format.diagnostics import Diagnostic
+    from briefbook.site.error_page import error_page
+    from briefbook.format.settings import Settings
 
     name = "briefs/x`|<img src=x onerror=alert(1)>``\x1b.md"
     page = error_page([Diagnostic(name, 1, 1, "id", "not an id | really")], Settings(project_dir=tmp_path))
@@ -375,8 +375,8 @@ def test_the_problems_page_of_serve_shows_a_file_name_as_code(tmp_path):
 
 
 def test_watch_shows_a_changed_file_name_escaped(project, monkeypatch):
-    from briefbook import cli
+    from briefbook.files import watch
 
-    monkeypatch.setattr(cli, "watch_folder", lambda folder, run: run([str(project.root / "briefs/issues/a\x1b[2J.md")]))
+    monkeypatch.setattr(watch, "watch", lambda folder, run: run([str(project.root / "briefs/issues/a\x1b[2J.md")]))
     result = project.check("--watch")
     assert "changed: briefs/issues/a\\x1b[2J.md" in result.output and "\x1b" not in result.output

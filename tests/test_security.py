@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from helpers import BUILD_EPOCH, Project, snapshot
 
-from briefbook.model import Source
-from briefbook.settings import Settings, SettingsError, read_settings
+from briefbook.format.model import Source
+from briefbook.format.settings import Settings, SettingsError, read_settings
 
 # Each payload holds {m}: a marker unique to the payload and the field it is put in.
 PAYLOADS = [
@@ -579,7 +579,7 @@ def test_render_out_refuses_a_folder_it_did_not_write(project):
 
 
 def test_an_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
-    from briefbook import writer
+    from briefbook.files import writer
 
     target = tmp_path / "briefs.json"
     target.write_text("old")
@@ -614,7 +614,7 @@ def two_sites(tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's; elsewhere the two-rename path below runs")
 def test_replacing_a_folder_swaps_it_in_one_step_and_keeps_nothing_of_the_old(tmp_path, monkeypatch):
-    from briefbook import writer
+    from briefbook.files import writer
 
     target, new = two_sites(tmp_path)
     swaps = []
@@ -635,7 +635,7 @@ def test_replacing_a_folder_swaps_it_in_one_step_and_keeps_nothing_of_the_old(tm
 
 
 def test_replacing_a_folder_without_the_one_step_swap_keeps_nothing_of_the_old(tmp_path, monkeypatch):
-    from briefbook import writer
+    from briefbook.files import writer
 
     target, new = two_sites(tmp_path)
     monkeypatch.setattr(writer, "_exchange", lambda a, b: False)  # a system without renameat2

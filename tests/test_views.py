@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import FIXTURES, build, copy_project, run
 
-from briefbook.schema import export_schema
+from briefbook.format.schema import export_schema
 
 FIXTURE = FIXTURES / "views"  # on the build date, 2020-01-01, the sanctions brief is past its next_review
 

@@ -16,7 +16,7 @@ import markdown
 import pytest
 from helpers import REPO, build, run
 
-from briefbook.settings import read_settings
+from briefbook.format.settings import read_settings
 
 pytestmark = pytest.mark.browser
 

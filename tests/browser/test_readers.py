@@ -203,8 +203,8 @@ def test_a_printed_brief_has_the_book_the_edition_and_the_bottom_line_on_page_on
 
 
 def test_the_front_page_is_the_books_made_from_its_briefs(page, site_url):
-    from briefbook.corpus import load_corpus
-    from briefbook.settings import read_settings
+    from briefbook.corpus.load import load_corpus
+    from briefbook.format.settings import read_settings
 
     corpus = load_corpus(read_settings(Path(__file__).resolve().parents[2] / "mkdocs.yml")).corpus
     summit = corpus.principal_summit

@@ -1,0 +1,80 @@
+"""The Jinja environment of the site's templates: project templates before packaged ones,
+undefined names failing loudly, every value escaped as Markdown text, and a bounded `range`."""
+
+from __future__ import annotations
+
+import json
+
+import jinja2
+from jinja2.compiler import CodeGenerator
+from markupsafe import Markup
+
+from ..corpus.corpus import ROLE_TITLES
+from ..files.shipped import default_templates_dir, template_loader
+from ..format.model import LIKELIHOOD_RANGES
+from ..format.settings import Settings
+from .escaping import code_span, html_text, id_value, markdown_text, meta_value, url_value
+from .template_cache import compiled_templates
+
+SECTIONS = {"summit": "summits", "actor": "actors", "issue": "issues"}
+# Priority as filled dots: a shape that reads without colour, in print and for colour-blind readers.
+PRIORITY_DOTS = {"high": "●●●", "medium": "●●○", "low": "●○○"}
+
+
+class _MarkdownCodeGenerator(CodeGenerator):
+    """Writes each `{{ value }}` as `finalize(value)` alone: finalize (markdown_text) already returns
+    Markup, so the `escape()` that autoescape wraps around it would only copy the string (a fifth
+    of the render time). Macro output stays Markup, as autoescape makes it."""
+
+    def _output_child_pre(self, node, frame, finalize) -> None:  # type: ignore[no-untyped-def]
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is None:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("(" + finalize.src)
+
+
+class _MarkdownEnvironment(jinja2.Environment):
+    code_generator_class = _MarkdownCodeGenerator
+
+
+def environment(settings: Settings) -> jinja2.Environment:
+    """Project templates first, packaged defaults after; undefined names fail loudly."""
+    env = _MarkdownEnvironment(
+        loader=template_loader([settings.templates, default_templates_dir()]),
+        bytecode_cache=compiled_templates(settings),
+        undefined=jinja2.StrictUndefined,
+        # finalize escapes each value as Markdown text; autoescape then leaves that Markup alone
+        # and makes macro output Markup, so that it is not escaped twice.
+        autoescape=True,
+        finalize=markdown_text,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
+                       code=code_span, day=lambda d: f"{d.day} {d:%B %Y}")
+    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, priority_dots=PRIORITY_DOTS, sections=SECTIONS, role_titles=ROLE_TITLES,
+                       range=_BoundedRange())
+    return env
+
+
+# No page of the bundled templates asks range() for more than a few items: a template that goes
+# past this on one page is a runaway loop, which would otherwise run until memory is gone.
+MAX_RANGE_ITEMS = 1_000_000
+
+
+class _BoundedRange:
+    """`range` in templates, with a budget of items per page (reset before each page)."""
+
+    def __init__(self) -> None:
+        self.left = MAX_RANGE_ITEMS
+
+    def reset(self) -> None:
+        self.left = MAX_RANGE_ITEMS
+
+    def __call__(self, *args: int) -> range:
+        items = range(*args)
+        self.left -= len(items)
+        if self.left < 0:
+            raise OverflowError(f"range() asked for more than {MAX_RANGE_ITEMS:,} items on one page (a runaway loop?)")
+        return items

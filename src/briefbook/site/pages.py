@@ -1,0 +1,143 @@
+"""Corpus to pages: every page of the site as Markdown, each brief's and each view's from its template.
+
+Knows nothing about MkDocs: the pages it returns are plain Markdown with front matter, which any
+engine that reads mkdocs.yml can build. Which pages are made again and which reused is the page
+cache's to decide (page_cache.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Hashable, TypeVar
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from ..corpus.corpus import Corpus
+from ..corpus.load import gc_paused
+from ..format.body import read_body
+from .body_markdown import render_body
+from ..format.model import TEMPLATE_SUFFIX
+from ..format.settings import Settings
+from ..format.validate import BriefFile
+from .environment import SECTIONS, environment
+from .export import brief_json, export_json
+from .page_cache import PageCache, RecordingCorpus, whole
+from .svg import timeline_svg
+from .template_errors import TemplateFailure, failure_line
+
+_Made = TypeVar("_Made")
+EXPORT_FILE = "briefs.json"
+VIEWS = ("matrix", "timeline", "watch", "sources")
+HOME = "index.md"  # the book's front page, made from the briefs unless the docs folder has its own
+_EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # e.g. "actors/japan.md"
+    markdown: str
+    source: str | None = None  # the brief file it comes from, for the edit link
+
+
+@functools.lru_cache(maxsize=100_000)
+def _relative_url(target: str, here: str) -> str:
+    # pages link to a few folders' worth of targets: relpath, the slow part of a link, runs once per pair
+    return quote(posixpath.relpath(target, here or "."))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _fragment(anchor: str) -> str:
+    # the anchors of briefbook's templates are made of ids; a project's template may pass any text
+    return "#" + quote(anchor)
+
+
+def page_path(brief: BriefFile) -> str:
+    return f"{SECTIONS[brief.kind]}/{brief.id}.md"
+
+
+def edit_path(page: Page, project_dir: Path, docs_dir: Path) -> str | None:
+    """Where a page's edit link points, from the docs folder: a brief's page is edited in its brief
+    file; a view has nothing to edit. Quoted, since engines put it in the link as it is: no
+    character of a folder name can end the href."""
+    return quote(os.path.relpath(project_dir / page.source, docs_dir).replace(os.sep, "/")) if page.source else None
+
+
+class Renderer:
+    """Renders every page of the site from a corpus, reusing the pages of an earlier run whose inputs are unchanged."""
+
+    def __init__(self, corpus: Corpus, settings: Settings, cache: PageCache | None = None):
+        self.corpus = corpus
+        self.settings = settings
+        self.env = environment(settings)
+        self.cache = cache
+
+    def render(self, template: str, path: str, corpus: Corpus | RecordingCorpus, **context: Any) -> str:
+        here = posixpath.dirname(path)
+
+        def href(target: str, anchor: str = "") -> Markup:
+            return Markup(_relative_url(target, here) + (_fragment(anchor) if anchor else ""))
+
+        def brief_href(brief: BriefFile, anchor: str = "") -> Markup:
+            return href(page_path(brief), anchor)
+
+        self.env.globals["range"].reset()
+        try:
+            markdown = self.env.get_template(template + TEMPLATE_SUFFIX).render(
+                corpus=corpus, href=href, brief_href=brief_href, page=path, **context
+            )
+        except Exception as err:  # whatever a template raises, Jinja's or Python's: one line for the user
+            raise TemplateFailure(failure_line(err, path, self.settings.project_dir)) from None
+        return _EXTRA_BLANK_LINES.sub("\n\n", markdown)
+
+    def _reused_or_made(self, key: Hashable, own: Any, make: Callable[[Corpus | RecordingCorpus], _Made]) -> _Made:
+        return make(self.corpus) if self.cache is None else self.cache.reused_or_made(key, own, make)
+
+    def brief_page(self, brief: BriefFile) -> Page:
+        return self._reused_or_made(page_path(brief), whole(brief), lambda corpus: self._brief_page(brief, corpus))
+
+    def _brief_page(self, brief: BriefFile, corpus: Corpus | RecordingCorpus) -> Page:
+        path = page_path(brief)
+        sources = corpus.cited_sources(brief)
+        numbers = {s.id: n for n, s in enumerate(sources, start=1)}
+        body = render_body(read_body(brief.raw.body, self.settings.markdown), numbers, self.settings.allow_raw_html, self.settings.markdown)
+        markdown = self.render(
+            brief.kind, path, corpus, brief=brief, b=brief.brief, body=Markup(body), sources=sources, numbers=numbers,
+            stale=corpus.staleness(brief), tags=corpus.tags_of(brief),
+        )
+        return Page(path, markdown, brief.display)
+
+    def _brief_json(self, brief: BriefFile) -> str:
+        """A brief's part of briefs.json, as an earlier run wrote it if the brief is unchanged."""
+        return self._reused_or_made(("json", brief.id), whole(brief), lambda corpus: brief_json(brief))
+
+    def _view(self, template: str, path: str) -> Page:
+        return self._reused_or_made(path, None, lambda corpus: Page(path, self.render(template, path, corpus)))
+
+    def pages(self) -> dict[str, Page]:
+        pages = [self.brief_page(b) for b in self.corpus.briefs.values()]
+        for section in SECTIONS.values():
+            pages.append(self._view(f"{section}-index", f"{section}/index.md"))
+        for view in VIEWS:
+            pages.append(self._view(f"view-{view}", f"views/{view}.md"))
+        pages.append(self._view("views-index", "views/index.md"))
+        if not (self.settings.path("docs_dir") / HOME).exists():  # a hand-written home page wins
+            pages.append(self._view("home", HOME))
+        pages.append(self._view("tags", "tags.md"))
+        pages.append(self._reused_or_made("views/timeline.svg", None, lambda corpus: Page("views/timeline.svg", timeline_svg(corpus))))
+        pages.append(self._reused_or_made(EXPORT_FILE, None, lambda corpus: Page(EXPORT_FILE, export_json(corpus, self._brief_json))))
+        return {p.path: p for p in sorted(pages, key=lambda p: p.path)}
+
+
+def render_pages(corpus: Corpus, settings: Settings) -> dict[str, Page]:
+    cache = PageCache.open(corpus, settings)
+    with gc_paused():
+        pages = Renderer(corpus, settings, cache).pages()
+    if cache is not None:
+        cache.save()
+    return pages
