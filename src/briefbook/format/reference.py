@@ -55,7 +55,7 @@ def reference_markdown() -> str:
         "title: Format reference",
         "---",
         "",
-        "<!-- Generated from src/briefbook/model.py by `briefbook reference --out docs/format.md`; do not edit by hand. -->",
+        "<!-- Generated from src/briefbook/format/model.py by `briefbook reference --out docs/format.md`; do not edit by hand. -->",
         "",
         "# Format reference",
         "",
