@@ -13,7 +13,6 @@ from typing import Iterator
 import click
 
 from . import pipeline
-from .files.watch import check_on_every_save
 from .files.writer import write_atomic
 from .format.diagnostics import FORMATTERS, Diagnostic, format_text
 from .format.reference import reference_markdown
@@ -81,7 +80,7 @@ def check(paths: tuple[Path, ...], output_format: str, strict: bool, watching: b
     settings = _settings(config_file)
     checked = functools.partial(pipeline.run, settings, paths=list(paths) or None, strict=strict or None, render=False)
     if watching:
-        return check_on_every_save(settings.briefs, settings.project_dir, lambda: FORMATTERS[output_format](checked().diagnostics), click.echo)
+        return pipeline.check_on_every_save(settings, lambda: FORMATTERS[output_format](checked().diagnostics), click.echo)
     result = checked()
     click.echo(FORMATTERS[output_format](result.diagnostics))
     sys.exit(1 if result.errors else 0)

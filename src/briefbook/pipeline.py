@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -21,10 +22,11 @@ import jinja2
 
 from .corpus.corpus import Corpus
 from .corpus.load import load_corpus
+from .files import watch as watching
 from .files.output_folder import RENDER_MARK, SITE_MARK, OutputFolderError, check_target, remove_leftovers, staging_folder
 from .files.project_lock import LOCK_FD_VARIABLE, project_lock
 from .files.writer import replace_folder, write_atomic
-from .format.diagnostics import Diagnostic
+from .format.diagnostics import Diagnostic, printable
 from .format.settings import Settings
 from .format.site_config import read_config, theme_custom_dir
 from .site.pages import Page, render_pages
@@ -148,3 +150,17 @@ def run_mkdocs(*args: str, lock_fd: int | None = None) -> int:
     if lock_fd is not None:
         env[LOCK_FD_VARIABLE] = str(lock_fd)
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env, pass_fds=() if lock_fd is None else (lock_fd,))
+
+
+def check_on_every_save(settings: Settings, check: Callable[[], str], say: Callable[[str], None]) -> None:
+    """`check --watch`: the check's report at the start and after every save in the briefs folder,
+    under a header naming what changed, until Ctrl-C."""
+    def run(changed: list[str]) -> None:
+        shown = ", ".join(printable(os.path.relpath(p, settings.project_dir)) for p in changed[:3]) + (", …" if len(changed) > 3 else "")
+        header = f"changed: {shown}" if changed else f"watching {os.path.relpath(settings.briefs, settings.project_dir)}/"
+        say(f"\n[{time.strftime('%H:%M:%S')}] briefbook check: {header}\n{check()}")
+
+    try:
+        watching.watch(settings.briefs, run)
+    except KeyboardInterrupt:
+        say("")

@@ -6,10 +6,11 @@ from __future__ import annotations
 import gc
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Callable, Protocol
 
 from lsprotocol import types as lsp
 from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace.position_codec import PositionCodec
 
 from ..format.diagnostics import Diagnostic
 from ..format.model import MAX_FILE_BYTES
@@ -19,13 +20,23 @@ from .live import LiveProject, Snapshot
 from .places import split_lines
 from .protocol import logger, to_lsp_diagnostic
 
-if TYPE_CHECKING:
-    from .server import BriefbookServer
+
+
+class Client(Protocol):
+    """What the projects need of the server: the client's position units, and the thread that writes to it."""
+
+    codec: PositionCodec
+
+    def on_protocol_thread(self, call: Callable[[], None]) -> None: ...
+
+    def send_soon(self, diagnostics: list[lsp.PublishDiagnosticsParams]) -> None: ...
+
+    def window_show_message(self, params: lsp.ShowMessageParams) -> None: ...
 
 class Projects:
     """The projects of the open files: found from each file's folders, loaded once, checked on a thread."""
 
-    def __init__(self, server: BriefbookServer):
+    def __init__(self, server: Client):
         self.server = server
         self.loaded: dict[Path, LiveProject] = {}
         self._settings_of: dict[Path, Settings | None] = {}  # by folder of a file

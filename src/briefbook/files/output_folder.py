@@ -13,8 +13,8 @@ import os
 import secrets
 import shutil
 from pathlib import Path
+from typing import Protocol
 
-from ..format.settings import Settings
 from .writer import RETIRED_INFIX
 
 SITE_MARK = ".briefbook-state.json"  # in every site briefbook builds (see plugin.py)
@@ -26,7 +26,15 @@ class OutputFolderError(Exception):
     pass
 
 
-def project_folders(settings: Settings, custom_dir: str | None = None) -> dict[str, Path]:
+class Project(Protocol):
+    """What this module needs of the settings: where the project is, and its folders by setting."""
+
+    project_dir: Path
+
+    def path(self, name: str) -> Path: ...
+
+
+def project_folders(settings: Project, custom_dir: str | None = None) -> dict[str, Path]:
     """The project's own folders, by the setting that names them (the theme's `custom_dir` too)."""
     folders = {name: settings.path(name) for name in ("docs_dir", "briefs_dir", "templates_dir", "cache_dir")}
     if custom_dir:
@@ -34,7 +42,7 @@ def project_folders(settings: Settings, custom_dir: str | None = None) -> dict[s
     return folders
 
 
-def check_target(target: Path, settings: Settings, mark: str, custom_dir: str | None = None) -> None:
+def check_target(target: Path, settings: Project, mark: str, custom_dir: str | None = None) -> None:
     """Refuse a target that would replace the project, one of its folders, or a folder briefbook did not write."""
     try:
         real = target.resolve()

@@ -12,8 +12,6 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from ..format.diagnostics import printable
-
 Snapshot = dict[str, tuple[int, int]]
 POLL_SECONDS = 0.5
 
@@ -53,19 +51,3 @@ def watch(folder: Path, on_change: Callable[[list[str]], None], interval: float 
             last = current
         time.sleep(interval)
 
-
-def what_changed(changed: list[str], project_dir: Path, folder: Path) -> str:
-    """A run's header: the first few files saved, or the folder watched on the first run."""
-    if not changed:
-        return f"watching {os.path.relpath(folder, project_dir)}/"
-    shown = ", ".join(printable(os.path.relpath(p, project_dir)) for p in changed[:3]) + (", …" if len(changed) > 3 else "")
-    return f"changed: {shown}"
-
-
-def check_on_every_save(folder: Path, project_dir: Path, check: Callable[[], str], say: Callable[[str], None]) -> None:
-    """`check --watch`: the check's report at the start and after every save, under a header naming
-    what changed, until Ctrl-C."""
-    try:
-        watch(folder, lambda changed: say(f"\n[{time.strftime('%H:%M:%S')}] briefbook check: {what_changed(changed, project_dir, folder)}\n{check()}"))
-    except KeyboardInterrupt:
-        say("")
