@@ -33,7 +33,7 @@ class LoadResult:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
-def _load_one(item: tuple[Path, str], store: Store | None, markdown: MarkdownSetup) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
+def load_one(item: tuple[Path, str], store: Store | None, markdown: MarkdownSetup) -> tuple[BriefFile | SourcesFile | None, list[Diagnostic]]:
     """A file's typed brief and problems: from the cache when the file's bytes are those it was made from."""
     path, display = item
     data, problems = read_file(path, display)
@@ -88,23 +88,35 @@ def _load_corpus(settings: Settings, paths: list[Path] | None, strict: bool | No
         shown = {display_of.get(p.resolve(), d) for p, d in selected}
         found += [(p, d) for p, d in selected if p.resolve() not in display_of]
     files = []
-    # which citations are code depends on the site's Markdown
-    store = Store(settings.cache, "briefs", digest(repr(settings.markdown).encode())) if enabled() else None
+    store = briefs_store(settings)
     # One process: on two cores a process pool was slower, as sending the validated
     # briefs back to the parent costs what the second core saves (benchmarks/README.md).
     for item in found:
-        typed, more = _load_one(item, store, settings.markdown)
+        typed, more = load_one(item, store, settings.markdown)
         problems += more
         if typed is not None:
             files.append(typed)
-    corpus, more = link(files, build_date(), settings.max_age_days)
-    problems += more
     if store is not None:
         store.save()
-    if shown is not None:
-        loaded = {d for _, d in found}
-        problems = [d for d in problems if d.file in shown or d.file not in loaded]
+    if shown is None:
+        return LoadResult(*checked(files, problems, settings, strict))
+    corpus, problems = checked(files, problems, settings, strict)
+    loaded = {d for _, d in found}
+    return LoadResult(corpus, [d for d in problems if d.file in shown or d.file not in loaded])
+
+
+def briefs_store(settings: Settings) -> Store | None:
+    """The briefs cache, None when caching is off; which citations are code depends on the site's Markdown."""
+    return Store(settings.cache, "briefs", digest(repr(settings.markdown).encode())) if enabled() else None
+
+
+def checked(files: list[BriefFile | SourcesFile], problems: list[Diagnostic], settings: Settings,
+            strict: bool | None = None) -> tuple[Corpus, list[Diagnostic]]:
+    """The check after loading, the same for `check`, a build and the editor: the files linked, and
+    every problem (those found so far, then linking's), errors under the strict setting, sorted."""
+    corpus, linked = link(files, build_date(), settings.max_age_days)
+    problems = problems + linked
     if strict if strict is not None else settings.strict:
         problems = [d.as_error() for d in problems]
-    return LoadResult(corpus, sort_diagnostics(problems))
+    return corpus, sort_diagnostics(problems)
 

@@ -4,7 +4,8 @@ their files, and the problems `check` would report.
 After an edit only the edited file is read and validated again; the corpus is then linked afresh
 from the files already validated, which is what makes the cross-file problems (unknown ids,
 duplicates, citations of undeclared sources) those of `check`. Each stage is the one `check` runs
-(discover, parse, validate, link, the strict setting, sort), so the problems are the same records.
+(discover, parse, validate, then `corpus.load.checked`: link, the strict setting, sort), so the
+problems are the same records.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from pathlib import Path
 from typing import Iterator
 
 from ..corpus.corpus import Corpus
-from ..corpus.link import link, references
-from ..corpus.load import _load_one, gc_paused
-from ..files.store import Store, digest, enabled as cache_enabled
-from ..format.diagnostics import Diagnostic, sort_diagnostics
+from ..corpus.link import references
+from ..corpus.load import briefs_store, checked, gc_paused, load_one
+from ..files.store import Store, digest
+from ..format.diagnostics import Diagnostic
 from ..format.discover import discover
 from ..format.loader import parse_file
 from ..format.model import BRIEF_SUFFIX, SOURCES_SUFFIXES, Source
-from ..format.settings import Settings, build_date
+from ..format.settings import Settings
 from ..format.validate import BriefFile, SourcesFile, validate_file
 
 Typed = BriefFile | SourcesFile
@@ -81,7 +82,7 @@ class LiveProject:
     @classmethod
     def load(cls, settings: Settings) -> LiveProject:
         project = cls(settings)
-        store = Store(settings.cache, "briefs", digest(repr(settings.markdown).encode())) if cache_enabled() else None
+        store = briefs_store(settings)
         with gc_paused():
             project.refresh(store)
             if store is not None:
@@ -139,7 +140,7 @@ class LiveProject:
             if known is not None and stamp is not None and known.stamp == stamp:
                 files[display] = known
                 continue
-            typed, problems = _load_one((path, display), store, self.settings.markdown)
+            typed, problems = load_one((path, display), store, self.settings.markdown)
             files[display] = LoadedFile(path, typed, problems, stamp)
         for display in self.buffers:  # a new file not saved yet
             if display not in files and display in self.files:
@@ -149,12 +150,9 @@ class LiveProject:
     def relink(self) -> Snapshot:
         """Link the files as they stand and collect every problem, as `check` reports them."""
         typed = [f.typed for f in self.files.values() if f.typed is not None]
-        corpus, linked = link(typed, build_date(), self.settings.max_age_days)
-        problems = self.found_problems + [d for f in self.files.values() for d in f.problems] + linked
-        if self.settings.strict:
-            problems = [d.as_error() for d in problems]
+        corpus, problems = checked(typed, self.found_problems + [d for f in self.files.values() for d in f.problems], self.settings)
         by_file: dict[str, list[Diagnostic]] = defaultdict(list)
-        for d in sort_diagnostics(problems):
+        for d in problems:
             by_file[d.file].append(d)
         self.snapshot = Snapshot(corpus, dict(by_file), dict(self.files), self.settings.project_dir)
         return self.snapshot
