@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
+import logging
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from helpers import BUILD_EPOCH, copy_bundled_book, copy_project, edit, run
 
 from briefbook.cli import main
 from briefbook.corpus.load import load_corpus
-from briefbook.files.store import DISABLE_VARIABLE, read_checked
+from briefbook.files.store import DISABLE_VARIABLE, stored_entries, write_checked
 from briefbook.format.settings import read_settings
 from briefbook.site import pages as render
 from briefbook.site.export import canonical
@@ -199,10 +200,26 @@ def test_a_damaged_cache_is_a_miss_not_a_failure(project, monkeypatch):
     assert checked.exit_code == 1 and checked.output == CliRunner().invoke(main, ["check", "--format", "json"]).output
 
 
+def test_a_cache_left_by_other_code_is_a_miss_said_nowhere(project, monkeypatch, caplog):
+    # what another version of briefbook kept names classes that may have moved since (here, where
+    # BriefFile was before the package had folders): its version is read first, its entries never
+    moved = b"\x80\x02cbriefbook.validate\nBriefFile\nq\x00."
+    for shard in (project / ".cache/briefbook").glob("*.pickle"):
+        write_checked(shard, struct.pack(">H", 5) + b"older" + moved)
+    core = logging.getLogger("briefbook")
+    core.addHandler(caplog.handler)
+    try:
+        cached = site(project)
+    finally:
+        core.removeHandler(caplog.handler)
+    assert [r.getMessage() for r in caplog.records] == []
+    assert cached == fresh_site(project, monkeypatch)
+
+
 def test_removed_briefs_leave_the_cache(project):
     (project / "briefs/summits/vladivostok-2019.md").unlink()
     site(project)
-    keys = [key for shard in (project / ".cache/briefbook").glob("*.pickle") for key in pickle.loads(read_checked(shard))[1]]
+    keys = [key for shard in (project / ".cache/briefbook").glob("*.pickle") for key in stored_entries(shard)]
     assert "summits/singapore-2018.md" in keys and "summits/vladivostok-2019.md" not in keys
     assert not [key for key in keys if "vladivostok-2019" in str(key)]
 

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import os
 import pickle
+import struct
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -30,8 +31,9 @@ log = logging.getLogger("briefbook")
 SHARDS = 64
 # the head of every file the cache writes, then the digest of the rest; a file without it is from
 # another version of briefbook (a miss, said nowhere), a file whose digest differs is damaged
-MAGIC = b"briefbook-cache-1\n"
+MAGIC = b"briefbook-cache-2\n"
 _DIGEST_SIZE = 16
+_VERSION_SIZE = struct.Struct(">H")  # the length of a shard's version, which comes first
 # disables the cache for one run (for a suspicion, a benchmark or a test of the cold path)
 DISABLE_VARIABLE = "BRIEFBOOK_NO_CACHE"
 _LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "Jinja2", "MarkupSafe", "Markdown", "pymdown-extensions", "nh3")
@@ -97,6 +99,25 @@ def enabled() -> bool:
     return not os.environ.get(DISABLE_VARIABLE)
 
 
+def stored_entries(path: Path, version: bytes | None = None) -> dict[Hashable, Any] | None:
+    """The entries of a shard that `Store.save` wrote, or None: missing, damaged (said once), or
+    made by other code or for other inputs than `version` (a plain miss, said nowhere: the version
+    is read before the entries, whose classes may have moved since)."""
+    content = read_checked(path)
+    if content is None or len(content) < _VERSION_SIZE.size:
+        return None
+    (size,) = _VERSION_SIZE.unpack_from(content)
+    start = _VERSION_SIZE.size + size
+    if version is not None and content[_VERSION_SIZE.size:start] != version:
+        return None
+    try:
+        entries = pickle.loads(content[start:])
+    except Exception as err:  # whole and of this version, but not what this code can read: start afresh
+        ignored(path, f"{type(err).__name__}: {err}")
+        return None
+    return entries if isinstance(entries, dict) else None
+
+
 class Store:
     """A persistent map, in `folder/name-NN.pickle` shards. Entries not asked for or put during a
     run are dropped when it saves, so that removed briefs do not linger."""
@@ -118,16 +139,8 @@ class Store:
         entries = self._shards.get(shard)
         if entries is None:
             entries = {}
-            content = read_checked(self._path(shard))
-            if content is not None:
-                try:
-                    version, stored = pickle.loads(content)
-                except Exception as err:  # whole, but not what this code can read: start that shard afresh
-                    ignored(self._path(shard), f"{type(err).__name__}: {err}")
-                else:
-                    if version == self.version and isinstance(stored, dict):
-                        entries = stored
-            self._shards[shard] = entries
+            stored = stored_entries(self._path(shard), self.version)
+            self._shards[shard] = entries = stored if stored is not None else {}
         return entries
 
     def get(self, key: Hashable) -> Any:
@@ -155,7 +168,8 @@ class Store:
                 if path not in loaded:
                     path.unlink()  # no entry of it was asked for: all of it is stale
             for shard in sorted(self._changed):
-                write_checked(self._path(shard), pickle.dumps((self.version, self._shards[shard]), protocol=pickle.HIGHEST_PROTOCOL))
+                write_checked(self._path(shard), _VERSION_SIZE.pack(len(self.version)) + self.version
+                              + pickle.dumps(self._shards[shard], protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as err:  # a read-only project still builds; the next run is cold
             cannot_write(self.folder, err)
             return False
