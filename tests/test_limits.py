@@ -2,7 +2,8 @@
 
 Each case runs in its own process, which loads, validates and links the brief, renders the
 pages and converts them with the site's Markdown extensions, as a build does. The process
-reports its time and its peak memory (the kernel's high-water mark, reset after imports).
+reports its CPU time (not the wall clock: on a loaded machine the case waits for a core, which
+says nothing of its cost) and its peak memory (the kernel's high-water mark, reset after imports).
 """
 
 from __future__ import annotations
@@ -77,14 +78,14 @@ CHILD = textwrap.dedent("""\
     markdown.markdown("warm *up*", extensions=EXTENSIONS)
     Path("/proc/self/clear_refs").write_text("5")  # reset the high-water mark: measure the case alone
     base = peak_kb()
-    start = time.perf_counter()
+    start = time.process_time()
     result = load_corpus(Settings(project_dir=root, max_age_days=0))
     errors = [d.text() for d in result.diagnostics if d.severity == "error"]
     if not errors:
         for page in render_pages(result.corpus, Settings(project_dir=root)).values():
             if page.path.endswith(".md"):
                 markdown.markdown(page.markdown, extensions=EXTENSIONS)
-    print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": (peak_kb() - base) / 1024, "errors": errors}))
+    print(json.dumps({"seconds": time.process_time() - start, "peak_mb": (peak_kb() - base) / 1024, "errors": errors}))
 """)
 
 
