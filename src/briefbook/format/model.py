@@ -96,6 +96,8 @@ Confidence = Literal["high", "moderate", "low"]
 Priority = Literal["high", "medium", "low"]
 Role = Literal["principal", "counterpart", "ally", "stakeholder"]
 WatchStatus = Literal["watching", "observed", "not observed"]
+# What a source is, for the bibliography's groups: an official text, news reporting, or analysis and commentary.
+SourceCategory = Literal["primary", "reporting", "analysis"]
 Outcome = Literal["agreement", "joint statement", "declaration", "no agreement", "no document"]
 
 
@@ -123,6 +125,11 @@ class Source(Record):
     author: ShortText | None = None
     date: dt.date = Field(description="Date of publication (YYYY-MM-DD).")
     url: WebUrl
+    category: SourceCategory = Field(
+        default="reporting",
+        description="What the source is: `primary` (an official statement, transcript or document, or state media), "
+        "`reporting` (news reporting, the default) or `analysis` (think tanks, scholars and commentary).",
+    )
     note: Text | None = Field(default=None, description="For readers, shown with the source: what it is used for, or caveats about it.")
     # Kept out of every output (pages, search, briefs.json): it records the editors' checks, not the book.
     editor_note: Text | None = Field(

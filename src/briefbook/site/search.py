@@ -70,7 +70,7 @@ def build_search_index(site_dir: Path) -> int:
 def _run_pagefind(site_dir: Path, output: Path) -> None:
     binary = get_executable()
     if binary is None:
-        raise SearchIndexError("the Pagefind program is missing; install it with `pip install 'pagefind[bin]'`")
+        raise SearchIndexError("the Pagefind program is missing; install it with `pip install 'pagefind[extended]'`")
     command = [str(binary), "--site", str(site_dir), "--output-path", str(output), "--force-language", CONFIG["force_language"], "--quiet"]
     for selector in CONFIG["exclude_selectors"]:
         command += ["--exclude-selectors", selector]
