@@ -28,6 +28,7 @@ from ..format.validate import BriefFile
 from .environment import SECTIONS, environment
 from .export import brief_json, export_json
 from .page_cache import PageCache, RecordingCorpus, whole
+from .bibliography import BIBTEX_FILE, CSL_JSON_FILE, bibtex, csl_json
 from .svg import timeline_svg
 from .template_errors import TemplateFailure, failure_line
 
@@ -130,6 +131,8 @@ class Renderer:
             pages.append(self._view("home", HOME))
         pages.append(self._view("tags", "tags.md"))
         pages.append(self._reused_or_made("views/timeline.svg", None, lambda corpus: Page("views/timeline.svg", timeline_svg(corpus))))
+        pages.append(self._reused_or_made(CSL_JSON_FILE, None, lambda corpus: Page(CSL_JSON_FILE, csl_json(corpus.sources.values()))))
+        pages.append(self._reused_or_made(BIBTEX_FILE, None, lambda corpus: Page(BIBTEX_FILE, bibtex(corpus.sources.values()))))
         pages.append(self._reused_or_made(EXPORT_FILE, None, lambda corpus: Page(EXPORT_FILE, export_json(corpus, self._brief_json))))
         return {p.path: p for p in sorted(pages, key=lambda p: p.path)}
 

@@ -30,13 +30,14 @@ def timeline_svg(corpus: Corpus) -> str:
     earlier = sum(every_month.values()) - sum(months.values())
     span = (last[0] - first[0]) * 12 + last[1] - first[1] + 1  # months, the last one whole
     tallest = max(months.values(), default=1)
-    label_rows = 3
+    def x(year: int, month: int, day: int = 1) -> float:
+        return LEFT + (WIDTH - LEFT - RIGHT) * ((year - first[0]) * 12 + month - first[1] + (day - 1) / 31) / span
+
+    labels = _summit_labels([(x(d.year, d.month, d.day), f"{city}, {d.day} {d:%b %Y}") for d, city in summits])
+    label_rows = max((row for _, _, row, _ in labels), default=0) + 1
     top = 20 + ROW * label_rows
     height = top + 130
     base = height - 40
-
-    def x(year: int, month: int, day: int = 1) -> float:
-        return LEFT + (WIDTH - LEFT - RIGHT) * ((year - first[0]) * 12 + month - first[1] + (day - 1) / 31) / span
 
     parts = [f'<rect x="0" y="0" width="{WIDTH}" height="{height}" rx="6" class="paper"/>',
              f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" class="axis"/>']
@@ -53,18 +54,38 @@ def timeline_svg(corpus: Corpus) -> str:
         )
     if earlier:
         parts.append(f'<text x="{LEFT - 50}" y="{base - 8}" class="earlier">← {earlier} earlier</text>')
-    for n, (date, city) in enumerate(summits):
-        at = x(date.year, date.month, date.day)
-        y = 20 + ROW * (n % label_rows) + 12
+    for at, text, row, ends_at_line in labels:
+        y = 20 + ROW * row + 12
         parts.append(f'<line x1="{at:.1f}" y1="{y + 4}" x2="{at:.1f}" y2="{base}" class="summit"/>')
-        near_end = at > WIDTH - RIGHT - 160  # a label there would run off the picture: it ends at its line
-        parts.append(f'<text x="{at - 3 if near_end else at + 3:.1f}" y="{y}" class="label{" end" if near_end else ""}">'
-                     f"{escape(city)}, {date.day} {date:%b %Y}</text>")
+        parts.append(f'<text x="{at - 3 if ends_at_line else at + 3:.1f}" y="{y}" class="label{" end" if ends_at_line else ""}">'
+                     f"{escape(text)}</text>")
     since = min(every_month)
     marks = f", with {len(summits)} summit{'s' if len(summits) != 1 else ''} marked" if summits else ""
     description = (f"{len(events)} events from {dt.date(*since, 1):%B %Y} to {dt.date(*last, 1):%B %Y}"
                    f"{marks}")
     return _svg(height, parts, description)
+
+
+# the width of a label's character at 12 px, a little over the average of a sans-serif face
+LABEL_CHAR = 6.8
+
+
+def _summit_labels(marks: list[tuple[float, str]]) -> list[tuple[float, str, int, bool]]:
+    """Each summit's label on the first row where it clears the labels before it: (x, text, row,
+    whether it ends at its line). A label that would run off the picture ends at its line."""
+    ends: list[float] = []  # the right edge of the last label on each row
+    placed = []
+    for at, text in sorted(marks):
+        width = len(text) * LABEL_CHAR
+        ends_at_line = at + 3 + width > WIDTH - 4
+        start, end = (at - 3 - width, at) if ends_at_line else (at, at + 3 + width)
+        row = next((r for r, edge in enumerate(ends) if edge + 8 < start), len(ends))
+        if row == len(ends):
+            ends.append(end)
+        else:
+            ends[row] = end
+        placed.append((at, text, row, ends_at_line))
+    return placed
 
 
 def _svg(height: int, parts: list[str], description: str) -> str:
