@@ -53,6 +53,8 @@ def reference_markdown() -> str:
     out = [
         "---",
         "title: Format reference",
+        "search:",
+        "  audience: maintainers",
         "---",
         "",
         "<!-- Generated from src/briefbook/format/model.py by `briefbook reference --out docs/format.md`; do not edit by hand. -->",

@@ -1,5 +1,9 @@
 // The header search box over the Pagefind index (built by briefbook into pagefind/).
-// Pagefind loads on the first focus of the box and fetches only the index chunks a query needs.
+// Pagefind loads on the first focus of the box (before the first key), and fetches only the index
+// chunks a query needs. Every result is reachable: the list grows by a page at a time. Each result
+// opens at its best-matching section, and lists the other sections that match. The arrow keys move
+// through the results, Enter opens one, Escape closes the box. The facets count what the query
+// finds; maintainers' pages are a facet of their own, off until chosen.
 (function () {
   "use strict";
 
@@ -10,12 +14,17 @@
   const facets = document.querySelector("[data-bb-search-facets]");
   const status = document.querySelector("[data-bb-search-status]");
   const list = document.querySelector("[data-bb-search-results]");
+  const more = document.querySelector("[data-bb-search-more]");
   const config = JSON.parse(document.getElementById("__config").textContent);
   const base = new URL(config.base.replace(/\/?$/, "/"), location.href);
-  const FACETS = [["kind", "Kind"], ["actor", "Actor"], ["issue", "Issue"], ["tag", "Tag"]];
-  const SHOWN = 10;
+  // [filter, label, the value chosen until the reader changes it, what "any value" is called]
+  const FACETS = [["audience", "Pages", "Readers", "All pages"], ["kind", "Kind"], ["actor", "Actor"], ["issue", "Issue"], ["tag", "Tag"]];
+  const PAGE = 10;
+  const SECTIONS = 2;  // sections listed under a result, besides the one it opens at
   let pagefind = null;
   let latest = 0;
+  let current = null;  // the search the list shows: {results, shown}
+  let totals = {};
 
   function load() {
     if (!pagefind) {
@@ -25,7 +34,8 @@
         // Hanoi summit brief, which says "Yongbyon" most, above the short pages that mention it once.
         await module.options({ baseUrl: base.pathname, excerptLength: 24, ranking: { pageLength: 0.3 } });
         await module.init();
-        showFacets(await module.filters());
+        totals = await module.filters();
+        showFacets(totals);
         return module;
       });
       pagefind.catch(() => {
@@ -36,28 +46,43 @@
   }
 
   function showFacets(available) {
-    for (const [key, label] of FACETS) {
+    for (const [key, label, preset, anyLabel] of FACETS) {
       const values = Object.keys(available[key] || {}).sort((a, b) => a.localeCompare(b));
-      if (!values.length) continue;
+      if (!values.length || (key === "audience" && values.length < 2)) continue;
       const field = document.createElement("label");
       field.className = "bb-search-facet";
       const name = document.createElement("span");
       name.textContent = label;
       const select = document.createElement("select");
       select.name = key;
-      select.add(new Option("Any", ""));
-      for (const value of values) select.add(new Option(`${value} (${available[key][value]})`, value));
+      select.add(new Option(anyLabel || "Any", ""));
+      for (const value of values) select.add(new Option(value, value));
+      if (preset && values.includes(preset)) select.value = preset;
       select.addEventListener("change", run);
       field.append(name, select);
       facets.append(field);
     }
     facets.hidden = !facets.querySelector("select");
+    showCounts({});
   }
 
-  function chosenFilters() {
+  // Each value's count: the pages the query finds with that value and the other facets' choices.
+  function showCounts(counts) {
+    for (const select of facets.querySelectorAll("select")) {
+      const known = counts[select.name] || totals[select.name] || {};
+      for (const option of select.options) {
+        if (!option.value) continue;
+        const count = known[option.value] || 0;
+        option.textContent = `${option.value} (${count})`;
+        option.disabled = count === 0 && option.value !== select.value;
+      }
+    }
+  }
+
+  function chosenFilters(except) {
     const chosen = {};
     for (const select of facets.querySelectorAll("select")) {
-      if (select.value) chosen[select.name] = select.value;
+      if (select.value && select.name !== except) chosen[select.name] = select.value;
     }
     return chosen;
   }
@@ -81,12 +106,23 @@
     return nodes;
   }
 
+  const score = (section) => (section.weighted_locations || []).reduce((sum, at) => sum + at.balanced_score, 0) || section.locations.length;
+
+  // The sections of a page that match, best first: those under a heading of the page below its title.
+  function sections(data) {
+    return (data.sub_results || []).filter((section) => section.url.includes("#") && section.title !== data.meta.title)
+      .sort((a, b) => score(b) - score(a));
+  }
+
   function resultItem(data) {
     const item = document.createElement("li");
     item.className = "md-search-result__item";
+    const matching = sections(data);
+    const top = (data.sub_results || []).filter((section) => !matching.includes(section));
+    const best = matching.length && (!top.length || score(matching[0]) >= Math.max(...top.map(score))) ? matching[0] : null;
     const link = document.createElement("a");
     link.className = "md-search-result__link";
-    link.href = data.url;
+    link.href = best ? best.url : data.url;
     const article = document.createElement("article");
     article.className = "md-search-result__article md-typeset";
     const kind = (data.filters && data.filters.kind && data.filters.kind[0]) || "";
@@ -98,36 +134,89 @@
       badge.textContent = kind;
       title.prepend(badge, " ");
     }
+    article.append(title);
+    if (best) {
+      const where = document.createElement("p");
+      where.className = "bb-search-section";
+      where.textContent = `§ ${best.title}`;
+      article.append(where);
+    }
     const text = document.createElement("p");
-    text.append(...excerptNodes(data.excerpt || ""));
-    article.append(title, text);
+    text.append(...excerptNodes((best || data).excerpt || ""));
+    article.append(text);
     link.append(article);
     item.append(link);
+    const others = matching.filter((section) => section !== best).slice(0, SECTIONS);
+    if (others.length) {
+      const nested = document.createElement("ul");
+      nested.className = "bb-search-sections";
+      for (const section of others) {
+        const entry = document.createElement("li");
+        const to = document.createElement("a");
+        to.href = section.url;
+        to.className = "bb-search-section-link";
+        const name = document.createElement("strong");
+        name.textContent = section.title;
+        to.append(name, " ", ...excerptNodes(section.excerpt || ""));
+        entry.append(to);
+        nested.append(entry);
+      }
+      item.append(nested);
+    }
     return item;
+  }
+
+  function showStatus() {
+    const total = current ? current.results.length : 0;
+    const shown = current ? current.shown : 0;
+    status.textContent = total === 0 ? "No matching documents"
+      : total === 1 ? "1 matching document"
+      : shown < total ? `${total} matching documents, ${shown} shown`
+      : `${total} matching documents`;
+    const left = total - shown;
+    more.hidden = left <= 0;
+    more.textContent = left > PAGE ? `Show ${PAGE} more (${left} not shown)` : `Show the last ${left}`;
+  }
+
+  async function showMore(ticket) {
+    const next = current.results.slice(current.shown, current.shown + PAGE);
+    const found = await Promise.all(next.map((result) => result.data()));
+    if (ticket !== latest) return false;
+    list.append(...found.map(resultItem));
+    current.shown += found.length;
+    showStatus();
+    return true;
   }
 
   async function run() {
     const query = input.value.trim();
     const filters = chosenFilters();
     const ticket = ++latest;
-    if (!query && !Object.keys(filters).length) {
+    const module = await load();
+    if (ticket !== latest) return;
+    const chosen = Object.keys(filters).filter((key) => key !== "audience" || filters.audience !== "Readers");
+    if (!query && !chosen.length) {
       list.replaceChildren();
+      current = null;
+      showCounts({});
       status.textContent = "Type to start searching";
+      more.hidden = true;
       done(query, filters);
       return;
     }
-    const module = await load();
     // An empty query with a facet chosen lists every page of that facet.
     const search = await module.search(query || null, { filters });
     if (ticket !== latest || !search) return;
-    const found = await Promise.all(search.results.slice(0, SHOWN).map((result) => result.data()));
-    if (ticket !== latest) return;
-    list.replaceChildren(...found.map(resultItem));
-    const total = search.results.length;
-    status.textContent = total === 0 ? "No matching documents"
-      : total === 1 ? "1 matching document"
-      : total > SHOWN ? `${total} matching documents, the first ${SHOWN} shown`
-      : `${total} matching documents`;
+    const counts = { ...search.filters };
+    for (const key of Object.keys(filters)) {  // a chosen facet counts its values without its own choice
+      const without = await module.search(query || null, { filters: chosenFilters(key) });
+      if (ticket !== latest) return;
+      counts[key] = (without && without.filters[key]) || {};
+    }
+    current = { results: search.results, shown: 0 };
+    list.replaceChildren();
+    if (!(await showMore(ticket))) return;
+    showCounts(counts);
     done(query, filters);
   }
 
@@ -142,8 +231,37 @@
     load();
   }
 
+  // The places the arrow keys move between: each result, its sections, and the "show more" button.
+  function stops() {
+    return [...list.querySelectorAll("a"), ...(more.hidden ? [] : [more])];
+  }
+
+  function move(event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const all = stops();
+    if (!all.length) return;
+    event.preventDefault();
+    const at = all.indexOf(document.activeElement);
+    const next = event.key === "ArrowDown" ? Math.min(at + 1, all.length - 1) : at - 1;
+    if (next < 0) input.focus();
+    else {
+      all[next].focus();
+      all[next].scrollIntoView({ block: "nearest" });
+    }
+  }
+
   input.addEventListener("focus", open);
   input.addEventListener("input", run);
+  input.addEventListener("keydown", move);
+  list.addEventListener("keydown", move);
+  more.addEventListener("keydown", move);
+  more.addEventListener("click", async () => {
+    const first = current ? current.shown : 0;
+    if (current && await showMore(latest)) {
+      const added = list.children[first] && list.children[first].querySelector("a");
+      if (added) added.focus();
+    }
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const first = list.querySelector("a");
