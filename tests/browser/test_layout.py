@@ -1,7 +1,8 @@
 """Screenshots for review (tests/screenshots/, gitignored), and no sideways scrolling on a phone.
 
 The home page, each kind of brief and each view, at a desktop's 1366 px and a phone's 390 px, in
-the light and the dark scheme: the first screen of each, as a reader first sees it.
+the light and the dark scheme: the first screen of each, as a reader first sees it; and the search
+box and the views' filters in use.
 """
 
 from __future__ import annotations
@@ -40,6 +41,46 @@ def test_page_fits_the_screen(browser, site_url, name, device, scheme):
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{device}-{scheme}.png"))
         # Wide tables scroll inside their own container (Material's table wrapper); the page itself
         # must not scroll sideways.
+        scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll_width <= inner_width, f"{name} at {width}px is {scroll_width}px wide"
+    finally:
+        context.close()
+
+
+# The views in use: the search box open on a query, and the timeline and the sources filtered by
+# their controls. Each is a function of the page, after it has loaded.
+def _search(page) -> None:
+    phone = page.viewport_size["width"] < 600
+    page.locator("label.md-header__button[for=__search]" if phone else "[data-bb-search-query]").click()
+    page.keyboard.type("summit")
+    page.wait_for_selector("[data-bb-search-results][data-query=summit] li", state="attached")
+    page.keyboard.press("ArrowDown")
+
+
+IN_USE = {
+    "search": ("", _search),
+    "timeline-filtered": ("views/timeline/", lambda page: page.locator(".bb-view-tools select[name=actor]").select_option("japan")),
+    "sources-filtered": ("views/sources/", lambda page: page.locator(".bb-view-tools input[name=q]").fill("reuters")),
+}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("device", WIDTHS)
+@pytest.mark.parametrize("name", IN_USE)
+def test_view_in_use_fits_the_screen(browser, site_url, name, device, scheme):
+    width = WIDTHS[device]
+    context = browser.new_context(viewport={"width": width, "height": 844 if device == "phone" else 900},
+                                  device_scale_factor=1, is_mobile=device == "phone", has_touch=device == "phone")
+    try:
+        if scheme == "dark":
+            context.add_init_script(DARK)
+        page = context.new_page()
+        path, use = IN_USE[name]
+        page.goto(site_url + path)
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        use(page)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{device}-{scheme}.png"))
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width, f"{name} at {width}px is {scroll_width}px wide"
     finally:

@@ -190,10 +190,10 @@
 
   async function run() {
     const query = input.value.trim();
-    const filters = chosenFilters();
     const ticket = ++latest;
     const module = await load();
     if (ticket !== latest) return;
+    const filters = chosenFilters();  // once the facets are there: the first keys come before they are
     const chosen = Object.keys(filters).filter((key) => key !== "audience" || filters.audience !== "Readers");
     if (!query && !chosen.length) {
       list.replaceChildren();
