@@ -104,6 +104,7 @@ def test_a_result_opens_at_the_section_that_matches(page, site_url):
     ("拉致問題", {"/issues/abductions/", "/actors/japan/"}),
     ("拉致", {"/issues/abductions/", "/actors/japan/"}),
     ("拉致被害者", {"/issues/abductions/"}),
+    ("被害者", {"/issues/abductions/"}),  # a part of a term, which the brief also gives on its own
     ("北朝鮮", {"/actors/japan/"}),
     ("rachi mondai", {"/issues/abductions/", "/actors/japan/"}),
 ])

@@ -12,6 +12,7 @@
   const input = form.querySelector("[data-bb-search-query]");
   const toggle = document.getElementById("__search");
   const facets = document.querySelector("[data-bb-search-facets]");
+  const narrow = document.querySelector("[data-bb-search-narrow]");
   const status = document.querySelector("[data-bb-search-status]");
   const list = document.querySelector("[data-bb-search-results]");
   const more = document.querySelector("[data-bb-search-more]");
@@ -63,6 +64,9 @@
       facets.append(field);
     }
     facets.hidden = !facets.querySelector("select");
+    narrow.hidden = facets.hidden;
+    // open where there is room beside the results; on a phone, a line that opens them
+    narrow.open = matchMedia("(min-width: 45em)").matches;
     showCounts({});
   }
 
@@ -207,15 +211,17 @@
     // An empty query with a facet chosen lists every page of that facet.
     const search = await module.search(query || null, { filters });
     if (ticket !== latest || !search) return;
+    current = { results: search.results, shown: 0 };
+    list.replaceChildren();
+    if (!(await showMore(ticket))) return;
+    // The counts after the results, which a reader waits for: a chosen facet counts its values
+    // without its own choice, in a search of its own.
     const counts = { ...search.filters };
-    for (const key of Object.keys(filters)) {  // a chosen facet counts its values without its own choice
+    for (const key of Object.keys(filters)) {
       const without = await module.search(query || null, { filters: chosenFilters(key) });
       if (ticket !== latest) return;
       counts[key] = (without && without.filters[key]) || {};
     }
-    current = { results: search.results, shown: 0 };
-    list.replaceChildren();
-    if (!(await showMore(ticket))) return;
     showCounts(counts);
     done(query, filters);
   }
