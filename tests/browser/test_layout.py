@@ -7,6 +7,8 @@ box and the views' filters in use.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,28 +25,39 @@ DARK = "localStorage.setItem('/.__palette', JSON.stringify({index: 1, color: {me
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("device", WIDTHS)
-@pytest.mark.parametrize("name", PAGES)
-def test_page_fits_the_screen(browser, site_url, name, device, scheme):
-    width = WIDTHS[device]
-    context = browser.new_context(viewport={"width": width, "height": 844 if device == "phone" else 900},
-                                  device_scale_factor=1, is_mobile=device == "phone", has_touch=device == "phone")
+@contextlib.contextmanager
+def screen(browser, url: str, device: str, scheme: str) -> Iterator[object]:
+    """The page at a device's width in a scheme, transitions off, so that a screenshot shows its end state."""
+    phone = device == "phone"
+    context = browser.new_context(viewport={"width": WIDTHS[device], "height": 844 if phone else 900},
+                                  device_scale_factor=1, is_mobile=phone, has_touch=phone)
     try:
         if scheme == "dark":
             context.add_init_script(DARK)
         page = context.new_page()
-        page.goto(site_url + PAGES[name])
+        page.goto(url)
         page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
         assert page.locator("body").get_attribute("data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{device}-{scheme}.png"))
-        # Wide tables scroll inside their own container (Material's table wrapper); the page itself
-        # must not scroll sideways.
-        scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        assert scroll_width <= inner_width, f"{name} at {width}px is {scroll_width}px wide"
+        yield page
     finally:
         context.close()
+
+
+def shot_and_check_width(page, name: str, device: str, scheme: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{device}-{scheme}.png"))
+    # Wide tables scroll inside their own container (Material's table wrapper); the page itself
+    # must not scroll sideways.
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width, f"{name} at {WIDTHS[device]}px is {scroll_width}px wide"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("device", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fits_the_screen(browser, site_url, name, device, scheme):
+    with screen(browser, site_url + PAGES[name], device, scheme) as page:
+        shot_and_check_width(page, name, device, scheme)
 
 
 # The views in use: the search box open on a query, and the timeline and the sources filtered by
@@ -68,23 +81,10 @@ IN_USE = {
 @pytest.mark.parametrize("device", WIDTHS)
 @pytest.mark.parametrize("name", IN_USE)
 def test_view_in_use_fits_the_screen(browser, site_url, name, device, scheme):
-    width = WIDTHS[device]
-    context = browser.new_context(viewport={"width": width, "height": 844 if device == "phone" else 900},
-                                  device_scale_factor=1, is_mobile=device == "phone", has_touch=device == "phone")
-    try:
-        if scheme == "dark":
-            context.add_init_script(DARK)
-        page = context.new_page()
-        path, use = IN_USE[name]
-        page.goto(site_url + path)
-        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    path, use = IN_USE[name]
+    with screen(browser, site_url + path, device, scheme) as page:
         use(page)
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{device}-{scheme}.png"))
-        scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        assert scroll_width <= inner_width, f"{name} at {width}px is {scroll_width}px wide"
-    finally:
-        context.close()
+        shot_and_check_width(page, name, device, scheme)
 
 
 @pytest.mark.parametrize("name", ["home", "summit", "matrix"])
