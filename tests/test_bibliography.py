@@ -13,9 +13,9 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from pybtex.database import parse_string
 
-from briefbook.model import Source
+from briefbook.format.model import Source
 from briefbook.site.bibliography import bibtex, csl_json
-from briefbook.svg import LABEL_CHAR, _summit_labels
+from briefbook.site.svg import LABEL_CHAR, _summit_labels
 
 
 def sources_page(site: Path) -> BeautifulSoup:
@@ -105,3 +105,12 @@ def test_summit_labels_on_the_chart_never_overlap():
         row.sort()
         assert all(a_end < b_start for (_, a_end), (b_start, _) in zip(row, row[1:])), row
     assert placed[-1][3]  # the last, near the right edge, ends at its line
+
+
+def test_every_hand_written_page_but_the_methodology_is_for_maintainers(bundled_site):
+    # the search box answers readers from readers' pages; a new page for maintainers must say so
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    for page in sorted(docs.glob("*.md")):
+        html = (bundled_site / page.stem / "index.html").read_text(encoding="utf-8")
+        audience = "Readers" if page.stem == "methodology" else "Maintainers"
+        assert f'data-pagefind-filter="audience:{audience}"' in html, page.name
