@@ -124,7 +124,7 @@ def test_any_valid_brief_renders_to_markdown_that_builds(tmp_path_factory, files
 
 MARKDOWN_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead",
                  "tbody", "tr", "th", "td", "div", "span", "br", "hr", "img", "blockquote", "sup", "dl", "dt", "dd", "details",
-                 "summary", "abbr", "p"}
+                 "summary", "abbr", "p", "time"}
 
 
 class _Elements(HTMLParser):
