@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import BUILD_EPOCH, BUNDLED_SITE_URL, FIXTURES, Project, build, copy_bundled_book, copy_project, valid_project
+from helpers import BUILD_EPOCH, BUNDLED_SITE_URL, FIXTURES, Project, build, copy_bundled_book, copy_project, history_project, valid_project
 
 from briefbook.corpus.corpus import Corpus
 from briefbook.corpus.load import load_corpus
@@ -51,3 +51,10 @@ def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(FIXTURES / "site", tmp_path_factory.mktemp("fixture-site") / "project")
     build(project)
     return project
+
+
+@pytest.fixture(scope="session")
+def history_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small project committed five times (helpers.history_project), built once; its site/. Tests read it."""
+    project = history_project(tmp_path_factory.mktemp("history") / "book").root
+    return build(project)

@@ -309,3 +309,121 @@ def mkdocs_serve(project: Path, log: Path) -> Iterator[tuple[subprocess.Popen, i
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=10)
+
+
+# --- a project with a git history ---------------------------------------------------------------
+
+HISTORY_SITE_URL = "https://example.org/book/"
+HISTORY_CONFIG = f"""\
+site_name: "History fixture"
+site_url: {HISTORY_SITE_URL}
+theme:
+  name: material
+  font: false
+  palette:
+    - scheme: default
+      toggle:
+        icon: material/brightness-7
+        name: Switch to dark mode
+    - scheme: slate
+      toggle:
+        icon: material/brightness-4
+        name: Switch to light mode
+plugins:
+  - briefbook
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+"""
+NORTH_KOREA_JUDGMENT = """\
+key_judgments:
+  - text: The North tests an ICBM in 2019.
+    likelihood: very unlikely
+    confidence: moderate
+    horizon: 2019-12-31
+    resolution:
+      came_true: false
+      date: 2019-12-31
+      outcome: No ICBM was launched in 2019.
+      sources: [kcna-report]
+positions:"""
+WATCH_ITEM = """\
+what_to_watch:
+  - indicator: Working-level talks resume.
+    why: The channel survives.
+    status: watching
+"""
+OBSERVED = """\
+what_to_watch:
+  - indicator: Working-level talks resume.
+    why: The channel survives.
+    status: observed
+    history:
+      - date: 2019-06-30
+        status: observed
+        note: The leaders agreed to resume them.
+        sources: [kcna-report]
+changes:
+  - date: 2019-07-02
+    text: Judgment 1 resolved after the June meeting.
+"""
+RESOLVED = """\
+    likelihood: likely
+    confidence: moderate
+    resolution:
+      came_true: true
+      date: 2019-06-30
+      outcome: Talks resumed.
+      sources: [kcna-report]"""
+
+
+def git(project: Path, *args: str, date: str | None = None) -> str:
+    """git in the project, as a fixed committer on a fixed date, so that the history is the same each run."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org", "GIT_COMMITTER_NAME": "Editor",
+           "GIT_COMMITTER_EMAIL": "editor@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    if date:
+        env |= {"GIT_AUTHOR_DATE": f"{date}T12:00:00Z", "GIT_COMMITTER_DATE": f"{date}T12:00:00Z"}
+    done = subprocess.run(["git", *args], cwd=project, env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def history_project(root: Path) -> Project:
+    """The small valid project committed five times: briefs added, a judgment's likelihood raised, a
+    stance reworded, a brief added and one removed, an indicator observed and a judgment resolved."""
+    project = valid_project(root)
+    project.write("mkdocs.yml", HISTORY_CONFIG)
+    project.write(".gitignore", "site/\n.cache/\n")
+    project.write("docs/about.md", "# About\n\nA fixture.\n")
+    summit, north_korea = root / "briefs/summits/hanoi-2019.md", root / "briefs/actors/north-korea.md"
+    edit(north_korea, "positions:", NORTH_KOREA_JUDGMENT)
+    edit(summit, "---\nThe summit", WATCH_ITEM + "---\nThe summit")
+    project.write("briefs/issues/missiles.md", """\
+        ---
+        kind: issue
+        title: Missiles
+        summary: Short- and long-range testing.
+        reviewed: 2019-12-01
+        ---
+        The moratorium holds.
+        """)
+    git(root, "init", "-q", "-b", "main")
+    steps = [
+        ("2019-03-01", "Briefs of the Hanoi summit", lambda: None),
+        ("2019-04-01", "Talks judgment raised after the April speech", lambda: edit(summit, "likelihood: unlikely", "likelihood: likely")),
+        ("2019-05-01", "North Korea's stance reworded", lambda: edit(north_korea, "stance: step by step", "stance: phased exchange")),
+        ("2019-06-01", "Sanctions brief added, missiles folded into it", lambda: (
+            (root / "briefs/issues/missiles.md").unlink(),
+            project.write("briefs/issues/sanctions.md", "---\nkind: issue\ntitle: Sanctions\nsummary: The UN measures.\nreviewed: 2019-12-01\n---\nFive resolutions.\n"))),
+        ("2019-07-01", "Talks indicator observed, judgment resolved", lambda: (
+            edit(summit, WATCH_ITEM, OBSERVED),
+            edit(summit, "    likelihood: likely\n    confidence: moderate", RESOLVED))),
+    ]
+    for date, message, change in steps:
+        change()
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", message, date=date)
+    return project

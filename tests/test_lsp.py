@@ -268,19 +268,20 @@ def test_completion_offers_the_fields_valid_at_the_cursor(editor: Editor) -> Non
     text = brief(HANOI).replace("    confidence: moderate\n", "    conf\n")
     with editor.editing(HANOI, text) as uri:
         items = editor.completion(uri, text, "    conf")
-        assert [i.label for i in items] == ["confidence"]  # text, likelihood and sources are there already
+        # text, likelihood and sources are there already
+        assert [i.label for i in items] == ["confidence", "horizon", "resolution"]
         assert items[0].detail == "one of the allowed values, required"
         assert "`high`, `moderate`, `low`" in items[0].documentation.value
         assert items[0].text_edit.new_text == "confidence: "
 
         item = text.replace("    sources: [hanoi-statement, kcna-report]\n", "    sources: [hanoi-statement, kcna-report]\n  - te\n")
         editor.change(uri, item)
-        assert [i.label for i in editor.completion(uri, item, "  - te\n", -1)] == ["text", "likelihood", "confidence", "sources"]  # a new judgment
+        assert [i.label for i in editor.completion(uri, item, "  - te\n", -1)] == ["text", "likelihood", "confidence", "sources", "horizon", "resolution"]  # a new judgment
 
         top = text.replace("outcome: no agreement\n", "outcome: no agreement\n\n")
         editor.change(uri, top)
         labels = [i.label for i in editor.completion(uri, top, "outcome: no agreement\n")]
-        assert labels == ["next_review", "tags", "sources", "what_to_watch", "timeline"]  # a summit's fields not yet written
+        assert labels == ["next_review", "tags", "sources", "what_to_watch", "timeline", "changes"]  # a summit's fields not yet written
 
 
 def test_completion_offers_allowed_values(editor: Editor) -> None:
@@ -528,7 +529,8 @@ def test_every_id_the_format_marks_as_naming_a_record_is_checked(project) -> Non
               if spec.refers_to or spec.keys_refer_to}
     assert marked == {("Summit", "agenda", "issue"), ("Actor", "positions", "issue"), ("Issue", "related", "issue"),
                       ("Participant", "actor", "actor"), ("WatchItem", "issue", "issue"),
-                      ("KeyJudgment", "sources", "source"), ("TimelineEntry", "sources", "source"), ("Position", "sources", "source")}
+                      ("KeyJudgment", "sources", "source"), ("TimelineEntry", "sources", "source"), ("Position", "sources", "source"),
+                      ("Resolution", "sources", "source"), ("StatusChange", "sources", "source")}
     project.write("briefs/summits/hanoi-2019.md", brief(HANOI).replace("agenda: [denuclearization]", "agenda: [zz-agenda]")
                   .replace("actor: north-korea", "actor: zz-actor").replace("[hanoi-statement, kcna-report]", "[zz-judgment]")
                   .replace("key_judgments:", "what_to_watch:\n  - indicator: i\n    why: w\n    issue: zz-watch\n"

@@ -136,7 +136,7 @@ def test_a_brief_page_reads_bottom_line_first_then_judgments_structure_prose_and
     assert squash(bluf.text) == "Bottom line North Korea asked for the 2016–2017 UN sanctions to be lifted in exchange for Yongbyon; the United States refused."
 
     headings = [squash(h.text).rstrip("¶") for h in page.iter("h2")]
-    assert headings == ["Key judgments", "Positions", "Related", "Analysis", "What to watch", "Timeline", "Sources"]
+    assert headings == ["Key judgments", "Positions", "Related", "Analysis", "What to watch", "Timeline", "Changes", "Sources"]
 
     judgment = next(page.find("h2").parent.iter("ol")).find("li")  # the first list after "Key judgments"
     labels = {" ".join(s.classes): squash(s.text) for s in judgment.iter("span", "bb-label")}
@@ -172,7 +172,7 @@ def test_a_brief_page_reads_bottom_line_first_then_judgments_structure_prose_and
 
 def test_a_body_with_its_own_headings_leaves_no_empty_section(site: Path):
     headings = [squash(h.text).rstrip("¶") for h in article(site, "actors/united-states").iter("h2")]
-    assert headings == ["Positions", "The walk-out", "Sources"]
+    assert headings == ["Positions", "The walk-out", "Changes", "Sources"]
     for page in BRIEFS:
         blocks = [e for e in article(site, page).elements() if e.tag not in ("a", "nav") and "hidden" not in e.attrs]
         for heading, following in zip(blocks, blocks[1:]):

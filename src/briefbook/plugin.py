@@ -22,7 +22,7 @@ from .files.project_lock import project_lock
 from .files.shipped import add_search_box
 from .format.body import MARKDOWN_EXTENSION, MarkdownSetup
 from .format.diagnostics import Diagnostic, format_text
-from .format.settings import Settings, SettingsError, plugin_options
+from .format.settings import Settings, SettingsError, Site, plugin_options
 from .site import build_state
 from .site.error_page import ERROR_PAGE, error_banner, error_page
 from .site.navigation import docs_pages, navigation
@@ -67,7 +67,9 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
         project_dir = Path(config.config_file_path).parent.absolute()
         try:
             self.settings = settings = Settings(project_dir=project_dir, docs_dir=os.path.relpath(config.docs_dir, project_dir),
-                                                markdown=MarkdownSetup.of(config.markdown_extensions, config.mdx_configs), **dict(self.config))
+                                                markdown=MarkdownSetup.of(config.markdown_extensions, config.mdx_configs),
+                                                site=Site(config.site_name or "", config.site_url or None, bool(config.use_directory_urls)),
+                                                **dict(self.config))
             check_target(Path(config.site_dir), settings, SITE_MARK, config.theme.custom_dir)
         except (SettingsError, OutputFolderError) as err:
             raise PluginError(f"briefbook: {err}") from None

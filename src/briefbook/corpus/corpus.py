@@ -204,6 +204,12 @@ def citations_of(brief: BriefFile) -> Iterator[tuple[str, tuple]]:
     for i, kj in enumerate(b.key_judgments):
         for j, s in enumerate(kj.sources):
             yield s, ("key_judgments", i, "sources", j)
+        for j, s in enumerate(kj.resolution.sources if kj.resolution else ()):
+            yield s, ("key_judgments", i, "resolution", "sources", j)
+    for i, item in enumerate(b.what_to_watch):
+        for k, change in enumerate(item.history):
+            for j, s in enumerate(change.sources):
+                yield s, ("what_to_watch", i, "history", k, "sources", j)
     for i, entry in enumerate(b.timeline):
         for j, s in enumerate(entry.sources):
             yield s, ("timeline", i, "sources", j)

@@ -12,6 +12,7 @@ from ..format.diagnostics import Diagnostic
 from ..format.model import Actor, Issue, Source, Summit
 from ..format.validate import BriefFile, SourcesFile
 from .corpus import Corpus, citations_of
+from .scorecard import open_questions
 
 
 def _issue_references(b: BriefFile) -> Iterator[tuple[str, tuple]]:
@@ -112,6 +113,7 @@ def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int
         if reason:
             problems.append(_at(b, ("next_review",) if brief.next_review else ("reviewed",), f"the brief is stale: {reason}", "review it and update `reviewed` and `next_review`", "warning"))
     problems += _missing_positions(corpus)
+    problems += [_at(b, path, message, hint, "warning") for b, path, message, hint in open_questions(corpus.briefs.values(), today)]
     return corpus, problems
 
 

@@ -22,7 +22,7 @@ from . import model
 # The id type's own description, which every id field would otherwise repeat.
 ID_DESCRIPTION = next(m.description for m in get_args(model.Id)[1:] if getattr(m, "description", None))
 
-Scalar = Literal["text", "date", "id", "url", "choice", "record"]
+Scalar = Literal["text", "date", "id", "url", "choice", "boolean", "record"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ SCALAR_LABELS = {
     "id": "id",
     "url": "web address (http:// or https://)",
     "choice": "one of the allowed values",
+    "boolean": "true or false",
     "record": "record",
 }
 
@@ -103,6 +104,8 @@ def _scalar(annotation: Any, metadata: list[Any]) -> tuple[Scalar, dict[str, Any
         return "record", {"record": annotation}
     if annotation is dt.date:
         return "date", extra
+    if annotation is bool:
+        return "boolean", {"choices": ("true", "false")}
     constraints = [m for m in metadata if isinstance(m, StringConstraints)]
     if any(c.pattern == model.ID_PATTERN for c in constraints):
         return "id", extra

@@ -139,6 +139,15 @@ class Source(Record):
     )
 
 
+class Resolution(Record):
+    """How a key judgment turned out, once events have decided it: the scorecard scores it."""
+
+    came_true: bool = Field(description="Whether what the judgment estimated happened.")
+    date: dt.date = Field(description="When events decided it (YYYY-MM-DD).")
+    outcome: Text = Field(description="What happened, in a sentence or two.")
+    sources: list[SourceId] = Field(default_factory=list, max_length=50)
+
+
 class KeyJudgment(Record):
     """An estimative judgment, kept apart from reported fact (ICD 203)."""
 
@@ -146,6 +155,24 @@ class KeyJudgment(Record):
     likelihood: Likelihood
     confidence: Confidence
     sources: list[SourceId] = Field(default_factory=list, max_length=50)
+    horizon: dt.date | None = Field(default=None, description="The date by which events should decide the judgment; `check` warns when it has passed with no resolution.")
+    resolution: Resolution | None = None
+
+
+class StatusChange(Record):
+    """A watch item's status as of a date, with the evidence for it."""
+
+    date: dt.date
+    status: WatchStatus
+    sources: list[SourceId] = Field(default_factory=list, max_length=50, description="The evidence: source ids.")
+    note: Text | None = Field(default=None, description="What was seen, in a sentence.")
+
+
+class ChangeNote(Record):
+    """An editorial note on a revision of the brief, for what a commit message does not explain."""
+
+    date: dt.date
+    text: Text
 
 
 class WatchItem(Record):
@@ -155,6 +182,7 @@ class WatchItem(Record):
     why: Text
     status: WatchStatus = "watching"
     issue: IssueId | None = Field(default=None, description="The issue this indicator bears on (defaults to the brief's own issue).")
+    history: list[StatusChange] = Field(default_factory=list, max_length=200, description="Each change of status, oldest first; the last gives `status` its date and evidence.")
 
 
 class TimelineEntry(Record):
@@ -205,6 +233,7 @@ class BriefBase(Record):
     key_judgments: list[KeyJudgment] = Field(default_factory=list, max_length=100)
     what_to_watch: list[WatchItem] = Field(default_factory=list, max_length=200)
     timeline: list[TimelineEntry] = Field(default_factory=list, max_length=1_000)
+    changes: list[ChangeNote] = Field(default_factory=list, max_length=500, description="Editorial change notes, shown with the brief's revisions.")
 
 
 class Summit(BriefBase):

@@ -82,6 +82,9 @@ def _scaffold_field(spec: FieldSpec, *, commented: bool, today: dt.date, known: 
     elif spec.scalar == "date":
         value = today.isoformat()
         to_choose = spec.name not in TODAY_FIELDS
+    elif spec.scalar == "boolean":
+        value = spec.choices[0]  # bare, so that YAML reads it as true, not as the text "true"
+        to_choose = True
     elif spec.scalar == "choice":
         value = spec.default or spec.choices[0]
         value = value if len(spec.choices) == 1 else _yaml_text(value)
@@ -100,9 +103,9 @@ def _scaffold_field(spec: FieldSpec, *, commented: bool, today: dt.date, known: 
         value = f"{REFERENCED_KIND.get(spec.name, 'item')}-id" if spec.container == "mapping" else ""
     if spec.scalar == "id" and spec.container is None:
         notes.insert(0, f"{REFERENCED_KIND.get(spec.name, 'source')} id")
-    elif (spec.container or spec.scalar not in ("text", "choice")) and "YYYY-MM-DD" not in spec.description:
+    elif (spec.container or spec.scalar not in ("text", "choice", "boolean")) and "YYYY-MM-DD" not in spec.description:
         notes.insert(0, spec.type_label)
-    if spec.scalar == "choice" and len(spec.choices) > 1:
+    if spec.scalar in ("choice", "boolean") and len(spec.choices) > 1:
         notes.insert(0, f"one of: {', '.join(spec.choices)}")
     if spec.default and spec.scalar != "choice":
         notes.append(f"default: {spec.default}")

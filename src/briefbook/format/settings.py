@@ -16,6 +16,15 @@ DEFAULT_MAX_AGE_DAYS = 365
 
 
 @dataclass(frozen=True)
+class Site:
+    """What the feed needs of the site's own settings in mkdocs.yml."""
+
+    name: str = ""
+    url: str | None = None  # the published address, when known: the feed's links are then absolute
+    directory_urls: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     project_dir: Path
     briefs_dir: str = "briefs"
@@ -28,6 +37,8 @@ class Settings:
     nav_section_size: int = 25
     # not a briefbook setting: the site's markdown_extensions, which decide what in a body is code
     markdown: MarkdownSetup = MarkdownSetup()
+    # not a briefbook setting either: the site's name, address and URL style, for the feed
+    site: Site = Site()
 
     def __post_init__(self) -> None:
         # a value of the wrong type would fail halfway through a run, as a traceback
@@ -84,7 +95,7 @@ def _check_type(name: str, kind: str, value: Any) -> None:
         raise SettingsError(f"`{name}` must be {_EXPECTED[kind]}, not {shown(value)}")
 
 
-SETTING_NAMES = {f.name for f in fields(Settings)} - {"project_dir", "markdown"}
+SETTING_NAMES = {f.name for f in fields(Settings)} - {"project_dir", "markdown", "site"}
 
 
 def plugin_options() -> dict[str, tuple[type, Any]]:
@@ -113,6 +124,8 @@ def read_settings(config_file: Path) -> Settings:
         raise SettingsError(f"{config_file}: unknown briefbook setting(s): {', '.join(sorted(map(str, unknown)))}")
     extensions = config.get("markdown_extensions")
     options["markdown"] = MarkdownSetup.of(extensions if isinstance(extensions, list) else [])
+    options["site"] = Site(str(config.get("site_name") or ""), config.get("site_url") if isinstance(config.get("site_url"), str) else None,
+                           config.get("use_directory_urls") is not False)
     try:
         return Settings(project_dir=config_file.parent.absolute(), **options)
     except SettingsError as err:

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from ..corpus.corpus import ROLE_TITLES
 from ..files.shipped import default_templates_dir, template_loader
+from ..corpus.scorecard import PROBABILITY
 from ..format.model import LIKELIHOOD_RANGES
 from ..format.settings import Settings
 from .escaping import code_span, html_text, id_value, markdown_text, meta_value, url_value
@@ -53,7 +54,7 @@ def environment(settings: Settings) -> jinja2.Environment:
     )
     env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
                        code=code_span, day=lambda d: f"{d.day} {d:%B %Y}")
-    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, priority_dots=PRIORITY_DOTS, sections=SECTIONS, role_titles=ROLE_TITLES,
+    env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, likelihood_midpoints=PROBABILITY, priority_dots=PRIORITY_DOTS, sections=SECTIONS, role_titles=ROLE_TITLES,
                        range=_BoundedRange())
     return env
 

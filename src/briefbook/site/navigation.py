@@ -23,6 +23,8 @@ VIEW_TITLES = {
     "views/timeline.md": "Timeline",
     "views/watch.md": "What to watch",
     "views/sources.md": "Sources",
+    "views/scorecard.md": "Scorecard",
+    "changes.md": "What changed",
     "tags.md": "Tags",
 }
 

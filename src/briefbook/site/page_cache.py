@@ -289,9 +289,10 @@ class Answers:
 class PageCache:
     """The pages of the last run, and what each was made from (see THE RULE above)."""
 
-    def __init__(self, corpus: Corpus, settings: Settings):
+    def __init__(self, corpus: Corpus, settings: Settings, also: bytes = b""):
         self.corpus = corpus
-        self.store = Store(settings.cache, "rendered", inputs_version(settings))
+        # `also`: what every page may show besides the corpus (the history of the briefs)
+        self.store = Store(settings.cache, "rendered", inputs_version(settings) + also)
         self.fingerprint = Fingerprints()
         self.answers = Answers(corpus, self.fingerprint)
         # Whom the cached pages were last checked against: when it is this corpus, every answer is
@@ -306,9 +307,9 @@ class PageCache:
         self._making: list[tuple[dict, set]] = []
 
     @classmethod
-    def open(cls, corpus: Corpus, settings: Settings) -> PageCache | None:
+    def open(cls, corpus: Corpus, settings: Settings, also: bytes = b"") -> PageCache | None:
         """The project's page cache, or None when caching is off for this run."""
-        return cls(corpus, settings) if enabled() else None
+        return cls(corpus, settings, also) if enabled() else None
 
     def reused_or_made(self, key: Hashable, own: Any, make: Callable[[Corpus | RecordingCorpus], _Made]) -> _Made:
         """What an earlier run made under `key`, if its own input (`own`) and every answer the corpus

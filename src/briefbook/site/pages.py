@@ -29,12 +29,18 @@ from .environment import SECTIONS, environment
 from .export import brief_json, export_json
 from .page_cache import PageCache, RecordingCorpus, whole
 from .bibliography import BIBTEX_FILE, CSL_JSON_FILE, bibtex, csl_json
+from ..corpus.history import History, read_history
+from ..corpus.scorecard import calibration_svg, scorecard
+from ..files.store import Store, digest
+from ..files.store import enabled as cache_enabled
+from .feed import FEED_FILE, atom_feed
 from .svg import timeline_svg
 from .template_errors import TemplateFailure, failure_line
 
 _Made = TypeVar("_Made")
 EXPORT_FILE = "briefs.json"
 VIEWS = ("matrix", "timeline", "watch", "sources")
+CHANGES = "changes.md"  # the book's revisions, newest first
 HOME = "index.md"  # the book's front page, made from the briefs unless the docs folder has its own
 _EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -72,11 +78,16 @@ def edit_path(page: Page, project_dir: Path, docs_dir: Path) -> str | None:
 class Renderer:
     """Renders every page of the site from a corpus, reusing the pages of an earlier run whose inputs are unchanged."""
 
-    def __init__(self, corpus: Corpus, settings: Settings, cache: PageCache | None = None):
+    def __init__(self, corpus: Corpus, settings: Settings, cache: PageCache | None = None, history: History | None = None):
         self.corpus = corpus
         self.settings = settings
         self.env = environment(settings)
         self.cache = cache
+        self.history = history or History()
+        self.scorecard = scorecard(corpus.briefs.values(), corpus.today)
+        self.moved_positions = self.history.moved_positions()
+        # what the matrix and the watch view mark as moved by default: since the book was last reviewed
+        self.last_review = max((b.brief.reviewed for b in corpus.briefs.values()), default=corpus.today)
 
     def render(self, template: str, path: str, corpus: Corpus | RecordingCorpus, **context: Any) -> str:
         here = posixpath.dirname(path)
@@ -90,7 +101,8 @@ class Renderer:
         self.env.globals["range"].reset()
         try:
             markdown = self.env.get_template(template + TEMPLATE_SUFFIX).render(
-                corpus=corpus, href=href, brief_href=brief_href, page=path, **context
+                corpus=corpus, href=href, brief_href=brief_href, page=path, history=self.history, scorecard=self.scorecard,
+                moved_positions=self.moved_positions, last_review=self.last_review, **context
             )
         except Exception as err:  # whatever a template raises, Jinja's or Python's: one line for the user
             raise TemplateFailure(failure_line(err, path, self.settings.project_dir)) from None
@@ -117,8 +129,14 @@ class Renderer:
         """A brief's part of briefs.json, as an earlier run wrote it if the brief is unchanged."""
         return self._reused_or_made(("json", brief.id), whole(brief), lambda corpus: brief_json(brief))
 
-    def _view(self, template: str, path: str) -> Page:
-        return self._reused_or_made(path, None, lambda corpus: Page(path, self.render(template, path, corpus)))
+    def _view(self, template: str, path: str, own: Any = None) -> Page:
+        # `own`: what the view shows beyond the corpus questions it asks (the history and the
+        # scorecard are whole-book answers, covered by the cache's version and by this)
+        return self._reused_or_made(path, (own, self.last_review), lambda corpus: Page(path, self.render(template, path, corpus)))
+
+    def _scored(self) -> bytes:
+        card = self.scorecard
+        return digest(repr(([(s.brief.id, s.number, s.judgment) for s in card.scored], card.unresolved, card.overdue)).encode())
 
     def pages(self) -> dict[str, Page]:
         pages = [self.brief_page(b) for b in self.corpus.briefs.values()]
@@ -127,6 +145,11 @@ class Renderer:
         for view in VIEWS:
             pages.append(self._view(f"view-{view}", f"views/{view}.md"))
         pages.append(self._view("views-index", "views/index.md"))
+        pages.append(self._view("view-scorecard", "views/scorecard.md", self._scored()))
+        pages.append(self._reused_or_made("views/scorecard.svg", self._scored(), lambda corpus: Page("views/scorecard.svg", calibration_svg(self.scorecard))))
+        pages.append(self._view("changes", CHANGES))
+        paths = {b.id: page_path(b) for b in self.corpus.briefs.values()}
+        pages.append(Page(FEED_FILE, atom_feed(self.history, self.corpus, self.settings.site, paths)))
         if not (self.settings.path("docs_dir") / HOME).exists():  # a hand-written home page wins
             pages.append(self._view("home", HOME))
         pages.append(self._view("tags", "tags.md"))
@@ -138,9 +161,21 @@ class Renderer:
 
 
 def render_pages(corpus: Corpus, settings: Settings) -> dict[str, Page]:
-    cache = PageCache.open(corpus, settings)
+    history = book_history(corpus, settings)
+    cache = PageCache.open(corpus, settings, history.digest)
     with gc_paused():
-        pages = Renderer(corpus, settings, cache).pages()
+        pages = Renderer(corpus, settings, cache, history).pages()
     if cache is not None:
         cache.save()
     return pages
+
+
+def book_history(corpus: Corpus, settings: Settings) -> History:
+    """The briefs' revisions, each comparison of two versions kept in the cache for the next run."""
+    if not cache_enabled():
+        return read_history(settings.briefs, corpus)
+    # the changes name issues by their titles: new titles, new comparisons
+    compared = Store(settings.cache, "history", digest(repr(sorted((i.id, i.brief.title) for i in corpus.issues)).encode()))
+    history = read_history(settings.briefs, corpus, compared)
+    compared.save()  # False (and compared again next time) where the cache cannot be written
+    return history
