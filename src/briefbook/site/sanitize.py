@@ -22,7 +22,7 @@ _EVERYWHERE = {
     # Pagefind reads these from the page: briefbook's templates set them
     "data-pagefind-body", "data-pagefind-ignore", "data-pagefind-filter", "data-pagefind-meta",
     "data-pagefind-weight", "data-pagefind-sort", "data-pagefind-index-attrs",
-    # the filters of the changes and watch pages and the since-date picker (overrides/assets/javascripts/briefbook-filter.js)
+    # the filters of the changes and watch pages and the since-date picker (templates/overrides/assets/javascripts/briefbook-filter.js)
     "data-filter-option", "data-filter-value", "data-filter-kind", "data-filter-actor", "data-filter-issue", "data-filter-status",
     "data-moved", "data-since-default",
 }
