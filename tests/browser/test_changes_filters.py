@@ -4,7 +4,7 @@ picker, and screenshots for review of the changes page, the scorecard and a brie
 from __future__ import annotations
 
 import pytest
-from test_layout import SCHEMES, WIDTHS, screenshot_for_review
+from test_layout import SCHEMES, WIDTHS, screen, shot_and_check_width
 
 pytestmark = pytest.mark.browser
 
@@ -77,4 +77,5 @@ PAGES = {"changes": ("history", "changes/"), "scorecard": ("bundled", "views/sco
 @pytest.mark.parametrize("name", PAGES)
 def test_history_pages_for_review(browser, site_url, history_url, name, device, scheme):
     which, path = PAGES[name]
-    screenshot_for_review(browser, (history_url if which == "history" else site_url) + path, name, device, scheme)
+    with screen(browser, (history_url if which == "history" else site_url) + path, device, scheme) as page:
+        shot_and_check_width(page, name, device, scheme)
