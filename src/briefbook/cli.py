@@ -183,6 +183,19 @@ def _print_or_write(text: str, out: Path | None, said: str) -> None:
 
 
 @main.command()
+@config_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write it (default: briefing-book.pdf, or briefing-summary.pdf).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="The paper size.")
+@click.option("--summary", is_flag=True, help="The principal's summary alone, on one or two pages.")
+def pdf(config_file: Path, out: Path | None, paper: str, summary: bool) -> None:
+    """Write the briefing book as one PDF: cover, contents, summary, every brief, the positions matrix, what to watch, the bibliography."""
+    out = out or Path("briefing-summary.pdf" if summary else "briefing-book.pdf")
+    with _stops():
+        pipeline.write_pdf(_settings(config_file), config_file, out, paper, summary, _report)
+    click.echo(f"Wrote {out}")
+
+
+@main.command()
 @click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default and only way; accepted for clients that pass it).")
 def lsp(stdio: bool) -> None:
     """Run the language server for editors: the problems `check` finds as you type, completion, hover, go to definition."""

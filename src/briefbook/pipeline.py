@@ -8,6 +8,7 @@ plugin runs the pipeline there) and swaps the new site in; `render_site` writes 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -27,7 +28,7 @@ from .files.output_folder import RENDER_MARK, SITE_MARK, OutputFolderError, chec
 from .files.project_lock import LOCK_FD_VARIABLE, project_lock
 from .files.writer import replace_folder, write_atomic
 from .format.diagnostics import Diagnostic, printable
-from .format.settings import Settings
+from .format.settings import Settings, build_date
 from .format.site_config import read_config, theme_custom_dir
 from .site.pages import Page, render_pages
 from .site.render_out import RenderOutError, render_out
@@ -137,11 +138,43 @@ def render_site(settings: Settings, config_file: Path, out: Path, report: Callab
         if done.errors:
             raise Stop("")
         try:
-            return render_out(done.corpus, done.pages, settings, out)
+            return render_out(done.corpus, done.pages, settings, out, site_pdf_files(done.corpus, settings, config_file))
         except RenderOutError as err:
             raise UsageStop(str(err)) from None
         except OSError as err:
             raise Stop(f"could not write {out} ({err.strerror or err}); the previous output was left in place") from None
+
+
+def site_pdf_files(corpus: Corpus, settings: Settings, config_file: Path) -> dict[str, Path]:
+    """The book and each brief as PDFs where the `pdf` setting asks for them, by their path in the site."""
+    if not settings.pdf:
+        return {}
+    from .print import pdf  # Typst is loaded only where PDFs are made
+    from .print.book import book_identity
+
+    try:
+        return pdf.site_pdf_files(corpus, settings, book_identity(config_file), build_date())
+    except pdf.PdfError as err:
+        raise Stop(f"the PDF failed: {err}") from None
+
+
+def write_pdf(settings: Settings, config_file: Path, out: Path, paper: str, summary: bool, report: Callable[[list[Diagnostic]], None]) -> None:
+    """`briefbook pdf`: the book (or its summary) written whole to `out`, or nothing written. The
+    briefs are checked as for a site with PDFs: what the PDF cannot show is reported too."""
+    from .print import pdf
+    from .print.book import book_identity
+
+    settings = dataclasses.replace(settings, pdf=True)
+    loaded = run(settings, render=False, report=report)
+    if loaded.errors:
+        raise Stop("")
+    try:
+        data = pdf.typeset(loaded.corpus, settings, book_identity(config_file), build_date(), paper, "summary" if summary else "book")
+        write_atomic(out, data)
+    except pdf.PdfError as err:
+        raise Stop(f"{err}; no PDF was written") from None
+    except OSError as err:
+        raise Stop(f"could not write {out} ({err.strerror or err}); no PDF was written") from None
 
 
 def run_mkdocs(*args: str, lock_fd: int | None = None) -> int:

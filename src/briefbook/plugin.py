@@ -105,6 +105,13 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
             file = File(page.path, src_dir=str(pages_dir), dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
             file.edit_uri = edit_path(page, self.settings.project_dir, docs_dir)
             files.append(file)
+        if self.settings.pdf and self.last_good is not None:  # the book and each brief as PDFs, copied into the site
+            try:
+                pdfs = pipeline.site_pdf_files(self.last_good[1], self.settings, Path(config.config_file_path))
+            except pipeline.Stop as err:
+                raise PluginError(f"briefbook: {err}") from None
+            for path, source in pdfs.items():
+                files.append(File(path, src_dir=str(source)[: -len(path)], dest_dir=config.site_dir, use_directory_urls=False))
         self.build = build_state.DirtyBuild(Path(config.site_dir), self.signature, _keeps_material_search(config), self.dirty)
         self.build.begin(list(files), files.documentation_pages(), self.pages)
         self.generated = set(self.pages)  # the pages made from the briefs, whose HTML is sanitized

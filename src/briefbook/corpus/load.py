@@ -116,6 +116,10 @@ def checked(files: list[BriefFile | SourcesFile], problems: list[Diagnostic], se
     every problem (those found so far, then linking's), errors under the strict setting, sorted."""
     corpus, linked = link(files, build_date(), settings.max_age_days)
     problems = problems + linked
+    if settings.pdf:  # what the PDF cannot show, which the site can
+        from ..print.typst_body import unprintable_in
+
+        problems += unprintable_in(corpus, settings)
     if strict if strict is not None else settings.strict:
         problems = [d.as_error() for d in problems]
     return corpus, sort_diagnostics(problems)

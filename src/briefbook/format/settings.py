@@ -35,6 +35,8 @@ class Settings:
     allow_raw_html: bool = False
     strict: bool = False
     nav_section_size: int = 25
+    # the build also writes the book as a PDF (briefing-book.pdf) and a PDF of each brief
+    pdf: bool = False
     # not a briefbook setting: the site's markdown_extensions, which decide what in a body is code
     markdown: MarkdownSetup = MarkdownSetup()
     # not a briefbook setting either: the site's name, address and URL style, for the feed

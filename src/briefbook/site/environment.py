@@ -55,7 +55,7 @@ def environment(settings: Settings) -> jinja2.Environment:
     env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
                        code=code_span, day=lambda d: f"{d.day} {d:%B %Y}")
     env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, likelihood_midpoints=PROBABILITY, priority_dots=PRIORITY_DOTS, sections=SECTIONS, role_titles=ROLE_TITLES,
-                       range=_BoundedRange())
+                       range=_BoundedRange(), print_edition=settings.pdf)
     return env
 
 

@@ -19,7 +19,7 @@ class RenderOutError(Exception):
     pass
 
 
-def render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: Path) -> int:
+def render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: Path, files: dict[str, Path] | None = None) -> int:
     """Write `out/mkdocs.yml` (navigation expanded, plugin removed) and `out/docs/` (hand-written + generated pages).
 
     Refuses a non-empty folder that an earlier `render --out` did not create.
@@ -27,10 +27,10 @@ def render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: 
     # the corpus and the pages are millions of objects that the garbage collector would scan
     # again and again while the navigation and the files are made (a sixth of a cached run)
     with gc_paused():
-        return _render_out(corpus, pages, settings, out)
+        return _render_out(corpus, pages, settings, out, files or {})
 
 
-def _render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: Path) -> int:
+def _render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out: Path, files: dict[str, Path]) -> int:
     out = out.absolute()
     config_path = settings.project_dir / CONFIG_FILE
     config = read_config(config_path)
@@ -59,6 +59,9 @@ def _render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out:
             # written in place: nobody reads the staging folder before it is complete and swapped in
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page.markdown, encoding="utf-8")
+        for relative, source in files.items():  # what the pages link to besides pages (the PDFs)
+            (staging / "docs" / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, staging / "docs" / relative)
         write_atomic(staging / CONFIG_FILE, dump_config(config))
         write_atomic(staging / OWNER_MARK, "This folder is written by `briefbook render --out`; its content is replaced on each run.\n")
         replace_folder(staging, out)
