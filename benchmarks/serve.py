@@ -176,6 +176,7 @@ def main() -> None:
     parser.add_argument("--search", choices=sorted(SEARCH_FILES), default="pagefind")
     parser.add_argument("--keep", type=Path, help="work in this (new) folder and keep it")
     parser.add_argument("--serve-args", default="", help="more arguments for `briefbook serve`, e.g. --dirty")
+    parser.add_argument("--command", default=f"{BIN / 'briefbook'} serve", help="the server to start (default: briefbook serve)")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="briefbook-serve-bench-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -187,10 +188,10 @@ def main() -> None:
     else:
         material.rename(project)
     port = free_port()
-    command = [str(BIN / "briefbook"), "serve", "--dev-addr", f"127.0.0.1:{port}", *shlex.split(args.serve_args)]
+    command = [*shlex.split(args.command), "--dev-addr", f"127.0.0.1:{port}", *shlex.split(args.serve_args)]
     env = {**os.environ, "SOURCE_DATE_EPOCH": REFERENCE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     log = open(root / "serve.log", "wb")
-    print(f"briefbook serve benchmark: {args.n} briefs, seed {args.seed}, {args.search} search, `{' '.join(command[1:])}`")
+    print(f"briefbook serve benchmark: {args.n} briefs, seed {args.seed}, {args.search} search, `{' '.join(Path(c).name for c in command)}`")
     print(f"machine: {machine()}; load average at start {os.getloadavg()[0]:.2f}")
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

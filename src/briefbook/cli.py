@@ -141,14 +141,19 @@ def build(config_file: Path, site_folder: Path | None) -> None:
 
 @main.command(context_settings={"ignore_unknown_options": True})
 @config_option
+@click.option("--dev-addr", "-a", help="Where to serve, e.g. 127.0.0.1:8001 (default: dev_addr of mkdocs.yml, 127.0.0.1:8000).")
 @click.argument("mkdocs_args", nargs=-1, type=click.UNPROCESSED)
-def serve(config_file: Path, mkdocs_args: tuple[str, ...]) -> None:
-    """Preview the site with `mkdocs serve`, rebuilding when a brief or template changes.
+def serve(config_file: Path, dev_addr: str | None, mkdocs_args: tuple[str, ...]) -> None:
+    """Preview the site, showing each save in about a second: only the pages it changed are built again.
 
-    Other options (e.g. `--dev-addr 127.0.0.1:8001`, `--dirty`) are passed to MkDocs.
+    Other options (e.g. `--dirty`, `--watch-theme`) run `mkdocs serve` with them instead, which builds the whole site on every save.
     """
     _settings(config_file)
-    sys.exit(pipeline.run_mkdocs("serve", "--config-file", str(config_file), *mkdocs_args))
+    if mkdocs_args:
+        sys.exit(pipeline.run_mkdocs("serve", "--config-file", str(config_file), *(("--dev-addr", dev_addr) if dev_addr else ()), *mkdocs_args))
+    from .preview.server import serve as preview  # MkDocs is loaded only for this command
+
+    preview(str(config_file), dev_addr)
 
 
 @main.command()

@@ -34,7 +34,7 @@ log = logging.getLogger("mkdocs.plugins.briefbook")
 BriefbookConfig = type("BriefbookConfig", (base.Config,), {name: c.Type(kind, default=default) for name, (kind, default) in plugin_options().items()})
 
 
-def _keeps_material_search(config: MkDocsConfig) -> bool:
+def keeps_material_search(config: MkDocsConfig) -> bool:
     """Whether the site uses Material's own search plugin (registered as `material/search`) rather than Pagefind."""
     return any(name.split("/")[-1] == "search" for name in config.plugins)
 
@@ -44,6 +44,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
 
     def __init__(self) -> None:
         self.serving = self.dirty = False
+        self.pagefind = True  # False: the preview indexes the site in the background (preview.py)
         self.settings: Settings | None = None
         self.pages: dict[str, Page] = {}
         self.last_good: tuple[dict[str, Page], Corpus] | None = None  # shown by `mkdocs serve` while a brief is broken
@@ -90,7 +91,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
         if self.last_good is not None:
             config.nav = navigation(config.nav, docs_pages(Path(config.docs_dir)), self.last_good[1], settings.nav_section_size)
             self.signature = build_state.site_signature(config.nav, self.last_good[1], config.config_file_path)
-        if not _keeps_material_search(config):
+        if not keeps_material_search(config):
             add_search_box(config.theme.dirs, bool(config.theme.custom_dir))
         if MARKDOWN_EXTENSION not in config.markdown_extensions:
             config.markdown_extensions.append(MARKDOWN_EXTENSION)
@@ -112,7 +113,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
                 raise PluginError(f"briefbook: {err}") from None
             for path, source in pdfs.items():
                 files.append(File(path, src_dir=str(source)[: -len(path)], dest_dir=config.site_dir, use_directory_urls=False))
-        self.build = build_state.DirtyBuild(Path(config.site_dir), self.signature, _keeps_material_search(config), self.dirty)
+        self.build = build_state.DirtyBuild(Path(config.site_dir), self.signature, keeps_material_search(config), self.dirty, self.pagefind)
         self.build.begin(list(files), files.documentation_pages(), self.pages)
         self.generated = set(self.pages)  # the pages made from the briefs, whose HTML is sanitized
         if not self.serving:

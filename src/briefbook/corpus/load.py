@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from ..files.store import Store, digest, enabled
+from ..files.store import Store, digest, enabled, opened
 from ..format.body import MarkdownSetup
 from ..format.diagnostics import Diagnostic, sort_diagnostics
 from ..format.discover import discover
@@ -107,7 +107,7 @@ def _load_corpus(settings: Settings, paths: list[Path] | None, strict: bool | No
 
 def briefs_store(settings: Settings) -> Store | None:
     """The briefs cache, None when caching is off; which citations are code depends on the site's Markdown."""
-    return Store(settings.cache, "briefs", digest(repr(settings.markdown).encode())) if enabled() else None
+    return opened(settings.cache, "briefs", digest(repr(settings.markdown).encode())) if enabled() else None
 
 
 def checked(files: list[BriefFile | SourcesFile], problems: list[Diagnostic], settings: Settings,

@@ -118,6 +118,31 @@ def stored_entries(path: Path, version: bytes | None = None) -> dict[Hashable, A
     return entries if isinstance(entries, dict) else None
 
 
+# While a process serves a preview, its stores stay in memory from one run to the next: reading
+# and unpickling every shard again cost more than the rest of a small refresh (benchmarks/README.md).
+_kept: dict[tuple[Path, str, bytes], Store] | None = None
+
+
+def keep_in_memory() -> None:
+    global _kept
+    _kept = {} if _kept is None else _kept
+
+
+def kept() -> bool:
+    return _kept is not None
+
+
+def opened(folder: Path, name: str, version: bytes = b"") -> Store:
+    """The store of this run: read from its files, or, while kept in memory, the one of the last run."""
+    if _kept is None:
+        return Store(folder, name, version)
+    store = _kept.get((folder, name, version))
+    if store is None:
+        store = _kept[(folder, name, version)] = Store(folder, name, version)
+    store._used = set()  # a run drops what it does not ask for (save)
+    return store
+
+
 class Store:
     """A persistent map, in `folder/name-NN.pickle` shards. Entries not asked for or put during a
     run are dropped when it saves, so that removed briefs do not linger."""

@@ -106,8 +106,9 @@ class BuildFailure(Exception):
 class DirtyBuild:
     """One build of a site folder, from the files it makes to its search index."""
 
-    def __init__(self, site_dir: Path, signature: str, material_search_kept: bool, dirty: bool):
+    def __init__(self, site_dir: Path, signature: str, material_search_kept: bool, dirty: bool, pagefind: bool = True):
         self.site, self.signature, self.material, self.dirty = site_dir, signature, material_search_kept, dirty
+        self.pagefind = pagefind and not material_search_kept  # the preview indexes in the background instead
         self.outputs: list[str] = []
         self.previous_search: material_search.Entries | None = None  # a dirty build with Material's search: the last index
         self.rebuilt: set[str] = set()
@@ -152,7 +153,7 @@ class DirtyBuild:
     def finish(self) -> None:
         """The search index, then the state: recorded only once the build is through, so that after
         a failed one the next rebuilds every page."""
-        if not self.material:
+        if self.pagefind:
             try:
                 build_search_index(self.site)
             except SearchIndexError as err:

@@ -10,6 +10,7 @@ from jinja2.compiler import CodeGenerator
 from markupsafe import Markup
 
 from ..corpus.corpus import ROLE_TITLES
+from ..files.store import kept
 from ..files.shipped import default_templates_dir, template_loader
 from ..corpus.scorecard import PROBABILITY
 from ..format.model import LIKELIHOOD_RANGES
@@ -39,7 +40,21 @@ class _MarkdownEnvironment(jinja2.Environment):
 
 
 def environment(settings: Settings) -> jinja2.Environment:
-    """Project templates first, packaged defaults after; undefined names fail loudly."""
+    """Project templates first, packaged defaults after; undefined names fail loudly. While the
+    stores are kept in memory (a preview), so is the environment, with the templates it compiled;
+    Jinja loads a template again when its file changes."""
+    if not kept():
+        return _environment(settings)
+    key = repr(settings)
+    if key not in _KEPT:
+        _KEPT[key] = _environment(settings)
+    return _KEPT[key]
+
+
+_KEPT: dict[str, jinja2.Environment] = {}
+
+
+def _environment(settings: Settings) -> jinja2.Environment:
     env = _MarkdownEnvironment(
         loader=template_loader([settings.templates, default_templates_dir()]),
         bytecode_cache=compiled_templates(settings),

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 
 from ..corpus.corpus import Corpus
 from ..files.shipped import default_templates_dir
-from ..files.store import Store, digest, enabled
+from ..files.store import digest, enabled, opened
 from ..files.writer import write_atomic
 from ..format.settings import Settings
 from ..format.validate import BriefFile
@@ -292,7 +292,7 @@ class PageCache:
     def __init__(self, corpus: Corpus, settings: Settings, also: bytes = b""):
         self.corpus = corpus
         # `also`: what every page may show besides the corpus (the history of the briefs)
-        self.store = Store(settings.cache, "rendered", inputs_version(settings) + also)
+        self.store = opened(settings.cache, "rendered", inputs_version(settings) + also)
         self.fingerprint = Fingerprints()
         self.answers = Answers(corpus, self.fingerprint)
         # Whom the cached pages were last checked against: when it is this corpus, every answer is

@@ -19,7 +19,7 @@ import shutil
 import struct
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pagefind.service import get_executable
 
@@ -41,8 +41,10 @@ class SearchIndexError(Exception):
     pass
 
 
-def build_search_index(site_dir: Path) -> int:
+def build_search_index(site_dir: Path, wanted: Callable[[], bool] = lambda: True) -> int:
     """Index every page of a built site into site_dir/pagefind; return the number of pages indexed.
+    A whole index replaces the previous one only if it is still `wanted()` (the preview asks: a
+    save came in while Pagefind read the pages).
 
     Pagefind's command line runs to its end, and the index it wrote is checked whole (see
     check_index) before it replaces the previous one: its Python service answered before its
@@ -59,7 +61,8 @@ def build_search_index(site_dir: Path) -> int:
         except _DAMAGE as err:  # Pagefind's own files do not read to their end
             raise _incomplete(staging, f"{type(err).__name__}: {err}") from None
         count = check_index(staging)
-        replace_folder(staging, site_dir / OUTPUT_DIR)
+        if wanted():
+            replace_folder(staging, site_dir / OUTPUT_DIR)
     except OSError as err:
         raise SearchIndexError(f"Pagefind could not index {site_dir}: {err}") from None
     finally:

@@ -1,0 +1,318 @@
+"""`briefbook serve`: the preview, where a save shows in about a second whatever the book's size.
+
+`mkdocs serve` builds the whole site again on every save: at 1,000 briefs that is half a
+minute (benchmarks/serve.py), most of it converting 1,000 pages of Markdown that did not change
+and laying each into Material's template. Here one process keeps the site between saves and
+runs every stage of a MkDocs build on every save, in the same order and with every plugin, but
+
+- a page whose Markdown (after the plugins' `on_page_markdown`) and metadata are those of the last
+  save keeps its HTML: Markdown is not converted again;
+- a page whose HTML and surroundings (the navigation, the tags, mkdocs.yml, the theme) are those
+  of the page already written is not written again;
+- when many pages must be written again (a title changed the navigation every page shows, a
+  brief was added or removed), those the save changed are written at once and the others are
+  marked stale: a request for a stale page writes it before it is served, and a background
+  thread writes the rest;
+- the search index is made in the background once no page is stale, into a folder of its own,
+  and swapped in whole; an index made while another save came in is thrown away.
+
+So a page the browser is shown is never stale: the page, the navigation, the views, the tags
+and briefs.json are those of the last save. Only the search may answer from the save before for
+a few seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mkdocs.commands.build import _build_extra_template, _build_theme_template, get_context
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import _serve_url
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
+
+from ..plugin import keeps_material_search
+from ..site.build_state import TAGS_LISTING
+from ..site.search import SearchIndexError, build_search_index
+from .state import Converted, Pass, Pending, ThemeEnvironment, config_bytes, digest, docs_stamp, theme_stamp, write_atomic
+
+log = logging.getLogger("mkdocs.plugins.briefbook")
+# Past this many pages to write after one save, the pages the save did not change are written on
+# request or in the background (at about 5 ms a page, 40 pages are a fifth of a second).
+EAGER_PAGES = 40
+
+
+class LiveSite:
+    def __init__(self, config_file: str | None, site_dir: str, dev_addr: str | None):
+        self.config_file = config_file
+        self.site_dir = site_dir
+        self.dev_addr = dev_addr
+        self.serve_url = ""
+        self.converted: dict[str, Converted] = {}
+        self.keys: dict[str, bytes] = {}  # src_uri -> its Markdown and metadata in the last pass
+        self.theme = ThemeEnvironment()
+        self.written: dict[str, bytes] = {}  # src_uri -> the key of the page's HTML on disk
+        self.outputs: set[str] = set()
+        self.stale: dict[str, Pending] = {}  # by dest path in the site
+        self.current: Pass | None = None
+        self.lock = threading.RLock()  # one writer of pages at a time: a pass, a request or the background
+        self.generation = 0
+        self.work = threading.Condition()
+        self.indexed_generation = -1
+        self.search_error: str | None = None
+        self.stopping = False
+        self.deferred: set[str] = set()
+        self.docs: list = []
+        self.theme_stamp: list = []
+        self.config_bytes = b""
+        self.background = threading.Thread(target=self._background, daemon=True, name="briefbook-preview")
+
+    # -- loading the configuration ---------------------------------------------------------------
+
+    def load(self) -> MkDocsConfig:
+        kwargs = {"dev_addr": self.dev_addr} if self.dev_addr else {}
+        config = load_config(config_file=self.config_file, site_dir=self.site_dir, **kwargs)
+        if not self.serve_url:
+            host, port = config.dev_addr
+            self.serve_url = _serve_url(host, port, urlsplit(config.site_url or "/").path)
+        config.site_url = self.serve_url
+        return config
+
+    # -- one pass: every stage of a build, reusing what the save did not change --------------------
+
+    def refresh(self) -> None:
+        with self.lock:
+            started = time.perf_counter()
+            self.generation += 1
+            config = self.load()
+            try:
+                written = self._content_pass(config)
+                if written is None:
+                    written = self._pass(self.load())
+            except Exception as err:
+                config.plugins.on_build_error(error=err)
+                raise
+            log.info("briefbook: preview refreshed in %.2f s (%d pages written, %d more in the background)",
+                     time.perf_counter() - started, written, len(self.stale))
+        with self.work:
+            self.work.notify_all()
+
+    def _content_pass(self, config: MkDocsConfig) -> int | None:
+        """After an edit that leaves the site's shape as it was (the same pages, navigation, tags,
+        problems, mkdocs.yml, theme and hand-written pages), write only the pages whose Markdown
+        changed, within the previous pass's files, navigation and theme. None when the shape changed."""
+        previous = self.current
+        briefbook = config.plugins.get("briefbook")
+        if previous is None or briefbook is None or keeps_material_search(config):
+            return None
+        before = {path: page.markdown for path, page in briefbook.pages.items()}
+        errors, signature = [d.text() for d in briefbook.errors], briefbook.signature
+        docs = docs_stamp(config)
+        try:
+            briefbook.on_config(config)
+            changed = [path for path, page in briefbook.pages.items() if before.get(path) != page.markdown]
+            if (briefbook.pages.keys() != before.keys() or briefbook.signature != signature or docs != self.docs
+                    or [d.text() for d in briefbook.errors] != errors or len(changed) > EAGER_PAGES
+                    or theme_stamp(config) != self.theme_stamp or config_bytes(config) != self.config_bytes):
+                return None
+            briefbook.pages_folder.sync(briefbook.settings.cache, briefbook.pages)
+            written = 0
+            for path in changed:
+                file = previous.files.get_file_from_path(path)
+                if file is None:
+                    return None
+                if file.page is None:  # briefs.json, the timeline's chart
+                    file.copy_file()
+                    continue
+                self.stale.pop(file.abs_dest_path, None)
+                self.deferred.discard(file.src_uri)
+                self._populate(file, previous.config, previous.files)
+                self._write(Pending(file.page), previous, set())
+                written += 1
+            briefbook.on_post_build(config=previous.config)
+            return written
+        finally:
+            briefbook.lock.close()
+
+    def _populate(self, file: File, config: MkDocsConfig, files: Files) -> None:
+        page = file.page
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        finally:
+            config._current_page = None
+        key = self.keys[file.src_uri] = digest(page.markdown, page.meta)
+        self._convert(page, config, files, key)
+
+    def _pass(self, config: MkDocsConfig) -> int:
+        self.docs = docs_stamp(config)
+        self.config_bytes = config_bytes(config)
+        inclusion = InclusionLevel.is_in_serve
+        config = config.plugins.on_config(config)
+        briefbook = config.plugins.get("briefbook")
+        if briefbook is not None:
+            briefbook.pagefind = False  # indexed in the background, once every page is written
+        config.plugins.on_pre_build(config=config)
+        files = get_files(config)
+        stamp = self.theme_stamp = theme_stamp(config)
+        env = self.theme.environment(config, stamp)
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+
+        material_search = keeps_material_search(config)
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        changed: set[str] = set()  # pages whose Markdown or metadata this save changed
+        deferred: set[str] = set()  # pages not converted yet
+        for file in doc_files:
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+            page = file.page
+            assert page is not None
+            config._current_page = page
+            try:
+                page = config.plugins.on_pre_page(page, config=config, files=files)
+                page.read_source(config)
+                listing = TAGS_LISTING in page.markdown  # the tags plugin fills it in on_env: converted every time
+                page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+                key = self.keys[file.src_uri] = digest(page.markdown, page.meta)
+                known = self.converted.get(file.src_uri)
+                if known is None or known.key != key:
+                    changed.add(file.src_uri)
+                if known is not None and known.key == key and not listing:
+                    page.content, page.toc = known.content, known.toc
+                    page._title_from_render, page.present_anchor_ids = known.title_from_render, known.anchors
+                elif material_search or listing:
+                    self._convert(page, config, files, key)
+                else:
+                    deferred.add(file.src_uri)
+            finally:
+                config._current_page = None
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files(dirty=True, inclusion=inclusion)
+
+        signature = digest(
+            briefbook.signature if briefbook is not None else "",
+            [(f.src_uri, f.page.title if f.page else None) for f in doc_files],
+            stamp,
+        )
+        self.current = current = Pass(config, files, nav, env, doc_files, signature, self.generation)
+        for template in config.theme.static_templates:
+            _build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            _build_extra_template(template, files, config, nav)
+
+        to_write = [f for f in doc_files if self.written.get(f.src_uri) != self._output_key(f, current)]
+        eager = to_write
+        if len(eager) > EAGER_PAGES:  # the pages this save changed now, the others on request or in the background
+            eager = [f for f in to_write if f.src_uri in changed]
+            if len(eager) > EAGER_PAGES:
+                eager = []
+        self.stale = {}
+        writing = {f.src_uri for f in to_write}
+        for file in doc_files:
+            # Material's search plugin gathers every page in on_page_context, written or not, in the build's order
+            context = self._context(file.page, current) if material_search else None
+            if file.src_uri in writing:
+                self.stale[file.abs_dest_path] = Pending(file.page, context)
+        for file in eager:
+            self._write(self.stale.pop(file.abs_dest_path), current, deferred)
+        outputs = {f.abs_dest_path for f in files}
+        for gone in self.outputs - outputs:
+            Path(gone).unlink(missing_ok=True)
+        self.outputs = outputs
+        self.deferred = deferred
+        for src in list(self.converted):
+            if files.get_file_from_path(src) is None:
+                del self.converted[src]
+        config.plugins.on_post_build(config=config)
+        return len(eager)
+
+
+    def _convert(self, page: Page, config: MkDocsConfig, files: Files, key: bytes) -> None:
+        config._current_page = page
+        try:
+            page.render(config, files)
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+        finally:
+            config._current_page = None
+        self.converted[page.file.src_uri] = Converted(key, page.content, page.toc, page._title_from_render, page.present_anchor_ids)
+        page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+
+    def _output_key(self, file: File, current: Pass) -> bytes:
+        return digest(current.signature, self.keys.get(file.src_uri))
+
+    @staticmethod
+    def _context(page: Page, current: Pass) -> Any:
+        context = get_context(current.nav, current.doc_files, current.config, page)
+        return current.config.plugins.on_page_context(context, page=page, config=current.config, nav=current.nav)
+
+    def _write(self, pending: Pending, current: Pass, deferred: set[str]) -> None:
+        page, config = pending.page, current.config
+        if page.file.src_uri in deferred:
+            known_key = digest(page.markdown, page.meta)
+            self._convert(page, config, current.files, known_key)
+            deferred.discard(page.file.src_uri)
+        config._current_page = page
+        page.active = True
+        try:
+            context = pending.context if pending.context is not None else self._context(page, current)
+            template = current.env.get_template(page.meta.get("template", "main.html"))
+            output = config.plugins.on_post_page(template.render(context), page=page, config=config)
+        finally:
+            page.active = False
+            config._current_page = None
+        write_atomic(page.file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
+        self.written[page.file.src_uri] = self._output_key(page.file, current)
+
+    # -- requests and the background --------------------------------------------------------------
+
+    def ensure(self, path: str) -> None:
+        """Write the page at this path of the site now, if it is stale: called before it is served."""
+        if path not in self.stale:
+            return
+        with self.lock:
+            pending = self.stale.pop(path, None)
+            if pending is not None and self.current is not None:
+                self._write(pending, self.current, self.deferred)
+
+    def _background(self) -> None:
+        while not self.stopping:
+            with self.lock:
+                pending = None
+                if self.stale:
+                    _, pending = self.stale.popitem()
+                    self._write(pending, self.current, self.deferred)
+                    continue
+                current = self.current
+            generation = self.generation
+            if current is None or self.indexed_generation == generation or keeps_material_search(current.config):
+                with self.work:
+                    self.work.wait(timeout=1)
+                continue
+            try:
+                build_search_index(Path(self.site_dir), wanted=lambda: self.generation == generation)
+                self.search_error = None
+            except SearchIndexError as err:
+                self.search_error = str(err)
+                log.error("briefbook: %s", err)
+            self.indexed_generation = generation
+
+    def start(self) -> None:
+        self.background.start()
+
+    def stop(self) -> None:
+        self.stopping = True
+        with self.work:
+            self.work.notify_all()

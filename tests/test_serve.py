@@ -1,0 +1,142 @@
+"""`briefbook serve` rebuilds only what a save changed, and shows what a clean build shows.
+
+A server runs on a copy of the fixture project while the briefs are edited as an analyst edits
+them: a brief's prose, a summary the views show, a stance, a title (the navigation of every page),
+a brief added, then removed. After each save, as soon as the server signals the new version (the
+signal the browser reloads on), every page it serves is the page of a clean `mkdocs build` of the
+same briefs, byte for byte (less the live-reload script it injects): the page itself, its
+navigation, the views, the tags, briefs.json. The search index may follow a moment later, but
+whole: within a few seconds every file of it is the clean build's. Both search configurations.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import BUILD_EPOCH, FIXTURES, build, copy_project, edit, free_port, set_field, tool
+
+LIVERELOAD = re.compile(rb"<script>\s*var livereload = .*?</script>", re.DOTALL)
+SEARCH_FOLLOWS_SECONDS = 60
+
+
+def get(base: str, path: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(base + path, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, b""
+
+
+def epoch(base: str, after: int = 0) -> int:
+    """The version the server shows; with `after`, wait (the browser's live-reload poll) for a newer one."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status, body = get(base, f"/livereload/{after}/1")
+        if status == 200 and int(body) > after:
+            return int(body)
+    pytest.fail("the server showed no new version after the save")
+
+
+@contextlib.contextmanager
+def serving(project: Path, port: int, log: Path) -> Iterator[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    with log.open("w", encoding="utf-8") as out:
+        server = subprocess.Popen([tool("briefbook"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
+                                  stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if get(base, "/")[0] == 200:
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            assert server.poll() is None, log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def clean_build(project: Path, target: Path) -> Path:
+    """A clean build of the project's files as they stand, in a folder of its own with no cache."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for part in ("mkdocs.yml", "briefs", "docs"):
+        source = project / part
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target / part)
+    return build(target, "mkdocs", "build", "--strict")
+
+
+def differences(base: str, clean: Path, search: str) -> tuple[list[str], list[str]]:
+    """The files served unlike the clean build: (site files, search index files)."""
+    site, index = [], []
+    for path in sorted(p for p in clean.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        relative = path.relative_to(clean).as_posix()
+        status, served = get(base, "/" + relative)
+        if status != 200 or LIVERELOAD.sub(b"", served) != path.read_bytes():
+            (index if relative.startswith(search + "/") else site).append(relative)
+    return site, index
+
+
+def edits(project: Path) -> list[tuple[str, callable, str | None]]:
+    """Each kind of save: (what it is, the save, a page that must be gone after it)."""
+    japan, added = project / "briefs/actors/japan.md", project / "briefs/actors/korea.md"
+
+    def add() -> None:
+        text = japan.read_text(encoding="utf-8").replace("title: Japan (retitled)", "title: South Korea")
+        added.write_text(text.replace("role: ally", "role: stakeholder"), encoding="utf-8")
+
+    return [
+        ("prose", lambda: japan.write_text(japan.read_text(encoding="utf-8") + "\nA new closing paragraph on the abductions.\n",
+                                           encoding="utf-8"), None),
+        ("summary", lambda: set_field(japan, "summary", "Tokyo welcomed the walk-out, as the sanctions stay as they are."), None),
+        ("stance", lambda: edit(japan, "stance: no relief before concrete steps", "stance: relief only for verified steps"), None),
+        ("title", lambda: set_field(japan, "title", "Japan (retitled)"), None),
+        ("added", add, None),
+        ("removed", added.unlink, "actors/korea/"),
+    ]
+
+
+@pytest.mark.parametrize("search", ["pagefind", "material"])
+def test_every_save_serves_what_a_clean_build_gives(search: str, tmp_path: Path):
+    project = copy_project(FIXTURES / "site", tmp_path / "project")
+    port = free_port()
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    # the clean build links to where the server serves (its canonical links and sitemap say so)
+    config = config.replace("site_url: https://example.org/briefs/", f"site_url: http://127.0.0.1:{port}/")
+    if search == "pagefind":
+        config = config.replace("  - search\n", "")
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    index_folder = "pagefind" if search == "pagefind" else "search"
+    with serving(project, port, tmp_path / "serve.log") as base:
+        for kind, save, gone in edits(project):
+            shown = epoch(base)
+            save()
+            clean = clean_build(project, tmp_path / "clean")
+            epoch(base, shown)
+            site, _ = differences(base, clean, index_folder)
+            assert site == [], f"after the {kind} edit, the server showed these unlike a clean build: {site}"
+            if gone:
+                assert get(base, "/" + gone)[0] == 404, f"after the {kind} edit, {gone} is still served"
+            deadline = time.monotonic() + SEARCH_FOLLOWS_SECONDS
+            while (index := differences(base, clean, index_folder)[1]) and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert index == [], f"{SEARCH_FOLLOWS_SECONDS} s after the {kind} edit, the search index still differs: {index}"
