@@ -46,7 +46,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build import BIN, machine  # noqa: E402
 from corpus import REFERENCE_EPOCH, write_corpus  # noqa: E402
-from search import pagefind_project  # noqa: E402
+from search import MATERIAL_SEARCH_LINES  # noqa: E402
 
 TARGETS = {"prose": 1.0, "summary": 2.0, "stance": 2.0, "title": 2.0, "added": 3.0, "removed": 3.0}
 SEARCH_FILES = {"pagefind": "/pagefind/pagefind-entry.json", "material": "/search/search_index.json"}
@@ -180,13 +180,14 @@ def main() -> None:
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="briefbook-serve-bench-"))
     root.mkdir(parents=True, exist_ok=True)
-    material, project = root / "material", root / "project"
-    write_corpus(args.n, args.seed, material)
-    if args.search == "pagefind":
-        pagefind_project(material, project)
-        shutil.rmtree(material)
-    else:
-        material.rename(project)
+    project = root / "project"
+    write_corpus(args.n, args.seed, project)
+    if args.search == "pagefind":  # the default: no search plugin in mkdocs.yml, briefbook puts Pagefind's box in the header
+        config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+        for line in MATERIAL_SEARCH_LINES:
+            config = config.replace(line, "")
+        config = config[:config.index("  - search:\n")] + config[config.index("  - tags\n"):]
+        (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     port = free_port()
     command = [*shlex.split(args.command), "--dev-addr", f"127.0.0.1:{port}", *shlex.split(args.serve_args)]
     env = {**os.environ, "SOURCE_DATE_EPOCH": REFERENCE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}

@@ -13,6 +13,7 @@ from typing import Iterator
 import click
 
 from . import pipeline
+from .files import progress
 from .files.writer import write_atomic
 from .format.diagnostics import FORMATTERS, Diagnostic, format_text
 from .format.reference import reference_markdown
@@ -26,6 +27,9 @@ config_option = click.option(
     "--config", "-f", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=CONFIG_FILE,
     show_default=True, help="The site's mkdocs.yml; briefbook's settings are read from its `briefbook` plugin entry.",
 )
+# a live line per stage on a terminal; in a log, or with -q, one line for each stage that takes a while
+quiet_option = click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=lambda _ctx, _param, quiet: progress.show(quiet),
+                            help="No live progress on a terminal: one line for each long stage, as in a log.")
 
 
 @contextmanager
@@ -72,6 +76,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--watch", "watching", is_flag=True, help="Check again each time a file in the briefs folder is saved (Ctrl-C stops).")
 @config_option
+@quiet_option
 def check(paths: tuple[Path, ...], output_format: str, strict: bool, watching: bool, config_file: Path) -> None:
     """Check briefs (default: the project's briefs folder) and report every problem at once.
 
@@ -123,6 +128,7 @@ def schema(out: Path | None) -> None:
 
 @main.command()
 @config_option
+@quiet_option
 @click.option("--site-dir", "-d", "site_folder", type=click.Path(file_okay=False, path_type=Path),
               help="Where to build (default: site_dir of mkdocs.yml, usually site/).")
 def build(config_file: Path, site_folder: Path | None) -> None:
@@ -158,6 +164,7 @@ def serve(config_file: Path, dev_addr: str | None, mkdocs_args: tuple[str, ...])
 
 @main.command()
 @config_option
+@quiet_option
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="An empty folder, or one an earlier `render --out` wrote.")
 def render(config_file: Path, out: Path) -> None:

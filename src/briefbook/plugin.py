@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 
 from . import pipeline
 from .corpus.corpus import Corpus
+from .files import progress
 from .files.output_folder import SITE_MARK, OutputFolderError, check_target
 from .files.project_lock import project_lock
 from .files.shipped import add_search_box
@@ -54,6 +55,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
         self.lock = ExitStack()  # the project lock, from on_config to the end of the build
         self.pages_folder = build_state.PagesFolder(lambda line: log.info("briefbook: %s", line))
         self.build: build_state.DirtyBuild | None = None
+        self.stage: progress.Stage = progress.Silent("", None)  # the MkDocs stage under way, shown as the CLI chose
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, with its last good pages.
@@ -116,6 +118,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
         self.build = build_state.DirtyBuild(Path(config.site_dir), self.signature, keeps_material_search(config), self.dirty, self.pagefind)
         self.build.begin(list(files), files.documentation_pages(), self.pages)
         self.generated = set(self.pages)  # the pages made from the briefs, whose HTML is sanitized
+        self.stage = progress.begin("converting the pages to HTML (MkDocs)", len(files.documentation_pages()))
         if not self.serving:
             # The pages now live in their files: let the corpus and the Markdown go before MkDocs
             # holds every page's HTML at once (a third of the peak memory at 5,000 briefs).
@@ -123,6 +126,8 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
         return files
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self.stage.end()
+        self.stage = progress.begin("laying out the pages (MkDocs)", len(files.documentation_pages()))
         self.build.before_writing(files.documentation_pages())
         return env
 
@@ -133,12 +138,18 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
     @event_priority(-100)  # last, so that no plugin adds to the HTML after it is sanitized
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
         assert self.settings is not None  # set in on_config
+        self.stage.advance()
         if self.settings.allow_raw_html or page.file.src_uri not in self.generated:
             return html  # hand-written pages are the maintainers' own, trusted as templates are
         return sanitize(html, self.settings.markdown.extensions)
 
     @event_priority(-50)  # index the HTML as the other plugins leave it, after Material's search has written its index
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
+        self.stage.advance()
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.stage.end()
         try:
             self.build.finish()
         except build_state.BuildFailure as err:
@@ -147,6 +158,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
             self.lock.close()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.stage.end()
         self.lock.close()
 
     def on_shutdown(self) -> None:

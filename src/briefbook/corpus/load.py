@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from ..files import progress
 from ..files.store import Store, digest, enabled, opened
 from ..format.body import MarkdownSetup
 from ..format.diagnostics import Diagnostic, sort_diagnostics
@@ -91,11 +92,13 @@ def _load_corpus(settings: Settings, paths: list[Path] | None, strict: bool | No
     store = briefs_store(settings)
     # One process: on two cores a process pool was slower, as sending the validated
     # briefs back to the parent costs what the second core saves (benchmarks/README.md).
-    for item in found:
-        typed, more = load_one(item, store, settings.markdown)
-        problems += more
-        if typed is not None:
-            files.append(typed)
+    with progress.stage("checking the briefs", len(found)) as checking:
+        for item in found:
+            typed, more = load_one(item, store, settings.markdown)
+            problems += more
+            if typed is not None:
+                files.append(typed)
+            checking.advance()
     if store is not None:
         store.save()
     if shown is None:

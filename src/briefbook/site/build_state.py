@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..corpus.corpus import Corpus
+from ..files import progress
 from ..files.output_folder import SITE_MARK
 from ..files.writer import sync_pages, write_atomic
 from . import material_search
@@ -155,7 +156,8 @@ class DirtyBuild:
         a failed one the next rebuilds every page."""
         if self.pagefind:
             try:
-                build_search_index(self.site)
+                with progress.stage("indexing the search (Pagefind)"):
+                    build_search_index(self.site)
             except SearchIndexError as err:
                 raise BuildFailure(str(err)) from None
         elif self.previous_search is not None:

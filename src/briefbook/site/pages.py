@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from ..corpus.corpus import Corpus
 from ..corpus.load import gc_paused
+from ..files import progress
 from ..format.body import read_body
 from .body_markdown import render_body
 from ..format.model import TEMPLATE_SUFFIX
@@ -139,7 +140,15 @@ class Renderer:
         return digest(repr(([(s.brief.id, s.number, s.judgment) for s in card.scored], card.unresolved, card.overdue)).encode())
 
     def pages(self) -> dict[str, Page]:
-        pages = [self.brief_page(b) for b in self.corpus.briefs.values()]
+        with progress.stage("rendering the briefs' pages", len(self.corpus.briefs)) as rendering:
+            pages = []
+            for brief in self.corpus.briefs.values():
+                pages.append(self.brief_page(brief))
+                rendering.advance()
+        with progress.stage("rendering the views and briefs.json"):
+            return self._views(pages)
+
+    def _views(self, pages: list[Page]) -> dict[str, Page]:
         for section in SECTIONS.values():
             pages.append(self._view(f"{section}-index", f"{section}/index.md"))
         for view in VIEWS:
