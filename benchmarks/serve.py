@@ -199,7 +199,10 @@ def main() -> None:
     served = Served(f"http://127.0.0.1:{port}")
     try:
         wait_until_up(served, child)
-        print(f"  first build served after {time.perf_counter() - start:.1f} s")
+        print(f"  first build served after {time.perf_counter() - start:.1f} s", flush=True)
+        while served.get(SEARCH_FILES[args.search])[0] != 200 and time.perf_counter() - start < 900:
+            time.sleep(0.2)
+        print(f"  search index served after {time.perf_counter() - start:.1f} s", flush=True)
         results = run_edits(project, served, args.edits, SEARCH_FILES[args.search])
     finally:
         os.killpg(child.pid, signal.SIGINT)

@@ -215,7 +215,9 @@ class LiveSite:
 
         to_write = [f for f in doc_files if self.written.get(f.src_uri) != self._output_key(f, current)]
         eager = to_write
-        if len(eager) > EAGER_PAGES:  # the pages this save changed now, the others on request or in the background
+        # The first pass writes every page, as a build does: the background would compete with the first edits.
+        # After that, past EAGER_PAGES, the pages the save changed now, the others on request or in the background.
+        if len(eager) > EAGER_PAGES and self.written:
             eager = [f for f in to_write if f.src_uri in changed]
             if len(eager) > EAGER_PAGES:
                 eager = []

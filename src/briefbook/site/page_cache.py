@@ -33,7 +33,7 @@ from pydantic import BaseModel
 
 from ..corpus.corpus import Corpus
 from ..files.shipped import default_templates_dir
-from ..files.store import digest, enabled, opened
+from ..files.store import digest, enabled, kept, opened
 from ..files.writer import write_atomic
 from ..format.settings import Settings
 from ..format.validate import BriefFile
@@ -247,9 +247,11 @@ class Answers:
         self._corpus, self._fingerprint = corpus, fingerprint
         self._known: dict[Any, Any] = {}
 
-    def same(self, asked: dict) -> bool:
-        """Whether every question gets the answer it got when it was recorded."""
+    def same(self, asked: dict, bodies_only: bool = False) -> bool:
+        """Whether every question (with `bodies_only`, every question of a body) gets the answer it got when it was recorded."""
         for question, answer in asked.items():
+            if bodies_only and question[0] != _BODY:
+                continue
             try:
                 current = self._known[question]
             except KeyError:
@@ -303,6 +305,10 @@ class PageCache:
             self.corpus_unchanged = self._checked_against.read_bytes() == self.store.version + corpus.signature
         except OSError:
             self.corpus_unchanged = False
+        # A store kept in memory (a preview) remembers the corpus of its last run as every question
+        # but a body's sees it; when that is this one's, only the questions of bodies are asked again.
+        self.front = _front_signature(corpus, self.fingerprint) if kept() else b""
+        self.bodies_only = bool(self.front) and getattr(self.store, "front", None) == self.front
         # what is being made, innermost last: the questions each has asked, and the pieces it holds
         self._making: list[tuple[dict, set]] = []
 
@@ -315,7 +321,7 @@ class PageCache:
         """What an earlier run made under `key`, if its own input (`own`) and every answer the corpus
         gave while making it are unchanged; else made now, with what it asked noted for the next run."""
         entry = self.store.get(key)
-        if entry is not None and entry[0] == own and (self.corpus_unchanged or self.answers.same(entry[1])):
+        if entry is not None and entry[0] == own and (self.corpus_unchanged or self.answers.same(entry[1], self.bodies_only)):
             _, asked, made, pieces = entry
             for piece in pieces:  # kept for the next run that makes this again
                 self.store.get(piece)
@@ -344,8 +350,17 @@ class PageCache:
             self._checked_against.unlink(missing_ok=True)
             if self.store.save():
                 write_atomic(self._checked_against, self.store.version + self.corpus.signature)
+            self.store.front = self.front
         except OSError:  # a read-only project still builds; the next run checks every page
             pass
+
+
+def _front_signature(corpus: Corpus, fingerprint: Fingerprints) -> bytes:
+    """The corpus as every question but a body's sees it: each brief as its fingerprint (front matter,
+    cited sources), each source, the day and the age limit."""
+    briefs = [fingerprint(b) for b in corpus.briefs.values()]
+    sources = [(source_id, fingerprint.answer(source)) for source_id, source in corpus.sources.items()]
+    return digest(repr((briefs, sources, corpus.today, corpus.max_age_days)).encode())
 
 
 def inputs_version(settings: Settings) -> bytes:
