@@ -12,10 +12,8 @@ whole: within a few seconds every file of it is the clean build's. Both search c
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import BUILD_EPOCH, FIXTURES, build, copy_project, edit, free_port, set_field, tool
+from helpers import FIXTURES, build, copy_project, edit, free_port, mkdocs_serve, set_field
 
 LIVERELOAD = re.compile(rb"<script>\s*var livereload = .*?</script>", re.DOTALL)
 SEARCH_FOLLOWS_SECONDS = 60
@@ -49,12 +47,8 @@ def epoch(base: str, after: int = 0) -> int:
 
 @contextlib.contextmanager
 def serving(project: Path, port: int, log: Path) -> Iterator[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    with log.open("w", encoding="utf-8") as out:
-        server = subprocess.Popen([tool("briefbook"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
-                                  stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
+    with mkdocs_serve(project, log, ("briefbook", "serve"), port) as (server, _):
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -66,13 +60,6 @@ def serving(project: Path, port: int, log: Path) -> Iterator[str]:
             assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
             time.sleep(0.2)
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
 
 def clean_build(project: Path, target: Path) -> Path:
