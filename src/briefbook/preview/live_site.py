@@ -23,11 +23,12 @@ a few seconds.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from mkdocs.commands.build import _build_extra_template, _build_theme_template, get_context
@@ -69,6 +70,8 @@ class LiveSite:
         self.search_error: str | None = None
         self.stopping = False
         self.deferred: set[str] = set()
+        self.waiting = 0  # saves and requests waiting for the lock
+        self.counting = threading.Lock()
         self.docs: list = []
         self.theme_stamp: list = []
         self.config_bytes = b""
@@ -87,8 +90,19 @@ class LiveSite:
 
     # -- one pass: every stage of a build, reusing what the save did not change --------------------
 
-    def refresh(self) -> None:
+    @contextlib.contextmanager
+    def _first(self) -> Iterator[None]:
+        """The lock, before the background's next page: a lock is not fair, and the background,
+        taking it again at once, would keep a save or a request waiting until every stale page is written."""
+        with self.counting:
+            self.waiting += 1
         with self.lock:
+            with self.counting:
+                self.waiting -= 1
+            yield
+
+    def refresh(self) -> None:
+        with self._first():
             started = time.perf_counter()
             self.generation += 1
             config = self.load()
@@ -284,13 +298,16 @@ class LiveSite:
         """Write the page at this path of the site now, if it is stale: called before it is served."""
         if path not in self.stale:
             return
-        with self.lock:
+        with self._first():
             pending = self.stale.pop(path, None)
             if pending is not None and self.current is not None:
                 self._write(pending, self.current, self.deferred)
 
     def _background(self) -> None:
         while not self.stopping:
+            if self.waiting:  # a save or a request goes first
+                time.sleep(0.005)
+                continue
             with self.lock:
                 pending = None
                 if self.stale:
