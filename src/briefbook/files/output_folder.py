@@ -17,7 +17,7 @@ from typing import Protocol
 
 from .writer import RETIRED_INFIX
 
-SITE_MARK = ".briefbook-state.json"  # in every site briefbook builds (see plugin.py)
+SITE_MARK = ".briefbook-state.json"  # in every site briefbook builds (written by site/build_state.py)
 RENDER_MARK = ".briefbook-render"  # in every folder `render --out` writes
 _STAGING = ".building-"
 
