@@ -12,7 +12,7 @@ from test_search import choose, open_search, search, wait_for_results
 
 pytestmark = pytest.mark.browser
 
-MAINTAINERS = ["/editing/", "/format/", "/publishing/", "/security/", "/reliability/", "/architecture/"]
+MAINTAINERS = ["/editing/", "/format/", "/publishing/", "/security/", "/reliability/", "/architecture/", "/printing/"]
 
 
 def status(page) -> str:
