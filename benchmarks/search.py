@@ -95,7 +95,7 @@ def pagefind_project(material: Path, target: Path) -> None:
     start = config.index("  - search:\n")
     end = config.index("  - tags\n")
     config = config[:start] + config[end:]
-    config = config.replace("  font: false\n", "  font: false\n  custom_dir: templates/overrides\n")
+    config = config.replace("  font: false\n", f"  font: false\n  custom_dir: {REPO / 'templates' / 'overrides'}\n")
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 
