@@ -32,3 +32,10 @@ def add_search_box(theme_dirs: list[str], has_custom_dir: bool) -> None:
 def template_loader(search: list[Path]) -> jinja2.FileSystemLoader:
     """Templates from these folders only, the first that has a name winning; no symlinked folders followed."""
     return jinja2.FileSystemLoader([str(p) for p in dict.fromkeys(search) if p.is_dir()], followlinks=False)
+
+
+def template_options(search: list[Path]) -> dict:
+    """What every Jinja environment of briefbook shares (site, print, scaffolds): the same search
+    folders, undefined names as errors, and one rule for whitespace, so a template reads alike in each."""
+    return {"loader": template_loader(search), "undefined": jinja2.StrictUndefined,
+            "keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}

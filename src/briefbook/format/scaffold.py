@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..files.shipped import default_templates_dir, template_loader
+from ..files.shipped import default_templates_dir, template_options
 from ..files.writer import create_new
 from .discover import discover
 from .fields import FieldSpec, doc_of, fields_of, writing_order
@@ -134,14 +134,7 @@ def scaffold_fields(kind: str, today: dt.date, known: dict[str, list[str]] | Non
 
 def scaffold_environment(search: list[Path]) -> jinja2.Environment:
     """Scaffolds are YAML and Markdown written verbatim: no Markdown escaping, values are quoted by scaffold.py."""
-    return jinja2.Environment(
-        loader=template_loader(search),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-    )
+    return jinja2.Environment(**template_options(search), autoescape=False)
 
 
 def render_scaffold(kind: str, brief_id: str, *, today: dt.date, search: list[Path],

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..corpus.corpus import ROLE_TITLES, Corpus
-from ..files.shipped import default_templates_dir, template_loader
+from ..files.shipped import default_templates_dir, template_options
 from ..format.body import read_body
 from ..format.model import LIKELIHOOD_RANGES, Source
 from ..format.settings import Settings
@@ -61,13 +61,9 @@ def book_identity(config_file: Path) -> BookIdentity:
 @functools.lru_cache(maxsize=4)  # the site makes a PDF per brief: its templates are compiled once
 def environment(settings: Settings) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=template_loader([settings.templates, default_templates_dir()]),
-        undefined=jinja2.StrictUndefined,
+        **template_options([settings.templates, default_templates_dir()]),
         autoescape=True,  # macro output stays Markup, so it is not escaped twice
         finalize=typst_text,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
     )
     env.filters.update(str=string_literal, id=id_value, num=lambda v: Markup(str(int(v))), day=lambda d: f"{d.day} {d:%B %Y}",
                        chunks=lambda items, size: [items[i:i + size] for i in range(0, len(items), size)] or [[]])

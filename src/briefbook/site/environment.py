@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from ..corpus.corpus import ROLE_TITLES
 from ..files.store import kept
-from ..files.shipped import default_templates_dir, template_loader
+from ..files.shipped import default_templates_dir, template_options
 from ..corpus.scorecard import PROBABILITY
 from ..format.model import LIKELIHOOD_RANGES
 from ..format.settings import Settings
@@ -56,16 +56,12 @@ _KEPT: dict[str, jinja2.Environment] = {}
 
 def _environment(settings: Settings) -> jinja2.Environment:
     env = _MarkdownEnvironment(
-        loader=template_loader([settings.templates, default_templates_dir()]),
+        **template_options([settings.templates, default_templates_dir()]),
         bytecode_cache=compiled_templates(settings),
-        undefined=jinja2.StrictUndefined,
         # finalize escapes each value as Markdown text; autoescape then leaves that Markup alone
         # and makes macro output Markup, so that it is not escaped twice.
         autoescape=True,
         finalize=markdown_text,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
     )
     env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
                        code=code_span, day=lambda d: f"{d.day} {d:%B %Y}")
