@@ -4,28 +4,27 @@ HTML sanitized; the dirty build and the search index left to site/build_state.py
 from __future__ import annotations
 
 import logging
-import os
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Iterator
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
+from mkdocs.config import base, config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import pipeline
-from .corpus.corpus import Corpus
 from .files import progress
 from .files.output_folder import SITE_MARK, OutputFolderError, check_target
 from .files.project_lock import project_lock
 from .files.shipped import add_search_box
-from .format.body import MARKDOWN_EXTENSION, MarkdownSetup
+from .format.body import MARKDOWN_EXTENSION
 from .format.diagnostics import Diagnostic, format_text
-from .format.settings import Settings, SettingsError, Site, plugin_options
+from .format.settings import Settings, SettingsError, plugin_options, settings_of_mkdocs
 from .site import build_state
-from .site.error_page import ERROR_PAGE, error_banner, error_page
+from .site.error_page import LastGood, error_banner, shown_pages
+from .site.material_search import keeps_material_search
 from .site.navigation import docs_pages, navigation
 from .site.pages import Page, edit_path
 from .site.sanitize import sanitize
@@ -35,61 +34,50 @@ log = logging.getLogger("mkdocs.plugins.briefbook")
 BriefbookConfig = type("BriefbookConfig", (base.Config,), {name: c.Type(kind, default=default) for name, (kind, default) in plugin_options().items()})
 
 
-def keeps_material_search(config: MkDocsConfig) -> bool:
-    """Whether the site uses Material's own search plugin (registered as `material/search`) rather than Pagefind."""
-    return any(name.split("/")[-1] == "search" for name in config.plugins)
+@contextmanager
+def _as_plugin_error() -> Iterator[None]:
+    """What stops a run, as the one-line failure MkDocs shows for a plugin."""
+    try:
+        yield
+    except (SettingsError, OutputFolderError, pipeline.Stop, build_state.BuildFailure) as err:
+        raise PluginError(f"briefbook: {err}") from None
 
 
 class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
     supports_multiple_instances = False
+    settings: Settings  # set in on_config, which MkDocs runs first
+    build: build_state.DirtyBuild  # set in on_files
 
     def __init__(self) -> None:
         self.serving = self.dirty = False
-        self.pagefind = True  # False: the preview indexes the site in the background (preview.py)
-        self.settings: Settings | None = None
+        self.pagefind = True  # False: the preview indexes the site in the background (preview/)
         self.pages: dict[str, Page] = {}
-        self.last_good: tuple[dict[str, Page], Corpus] | None = None  # shown by `mkdocs serve` while a brief is broken
+        self.last_good: LastGood | None = None  # shown by `mkdocs serve` while a brief is broken
         self.errors: list[Diagnostic] = []  # shown in `mkdocs serve` until the briefs are fixed
         self.signature = ""  # what every page shows besides its own content (build_state.site_signature)
         self.generated: set[str] = set()
         self.lock = ExitStack()  # the project lock, from on_config to the end of the build
         self.pages_folder = build_state.PagesFolder(lambda line: log.info("briefbook: %s", line))
-        self.build: build_state.DirtyBuild | None = None
         self.stage: progress.Stage = progress.Silent("", None)  # the MkDocs stage under way, shown as the CLI chose
 
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, with its last good pages.
+    def on_startup(self, *, command: str, dirty: bool) -> None:  # defined: the instance lives across `mkdocs serve` rebuilds
         self.serving, self.dirty = command == "serve", dirty
         # At INFO: the build goes on without the cache, and `--strict` must not fail it for that.
         pipeline.show_core_log(lambda record: log.info("briefbook: %s", record.getMessage()))
 
     @event_priority(50)  # before other plugins see the nav, and before MkDocs empties site_dir
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # absolute, as in read_settings: `-f mkdocs.yml` gives a bare name, and brief paths shown
-        # relative to "" fell back to absolute ones in diagnostics, edit links and briefs.json
-        project_dir = Path(config.config_file_path).parent.absolute()
-        try:
-            self.settings = settings = Settings(project_dir=project_dir, docs_dir=os.path.relpath(config.docs_dir, project_dir),
-                                                markdown=MarkdownSetup.of(config.markdown_extensions, config.mdx_configs),
-                                                site=Site(config.site_name or "", config.site_url or None, bool(config.use_directory_urls)),
-                                                **dict(self.config))
+        with _as_plugin_error():  # a warning under `--strict` fails the build here, before MkDocs cleans site/
+            self.settings = settings = settings_of_mkdocs(config, dict(self.config))
             check_target(Path(config.site_dir), settings, SITE_MARK, config.theme.custom_dir)
-        except (SettingsError, OutputFolderError) as err:
-            raise PluginError(f"briefbook: {err}") from None
-        self.lock.close()
-        self.lock.enter_context(project_lock(project_dir, lambda: log.info("briefbook: another build of this project is running; waiting for it")))
-        try:  # under `mkdocs build --strict` a warning fails the build: fail before MkDocs cleans site/
+            self.lock.close()
+            self.lock.enter_context(project_lock(settings.project_dir, lambda: log.info("briefbook: another build of this project is running; waiting for it")))
             done = pipeline.run(settings, strict=bool(config.strict) or settings.strict,
                                 report=lambda found: [(log.error if d.severity == "error" else log.warning)(d.text()) for d in found])
-        except pipeline.Stop as err:
-            raise PluginError(f"briefbook: {err}") from None
         self.errors = done.errors
-        if not self.errors:
-            self.pages, self.last_good = done.pages, (done.pages, done.corpus)
-        elif not self.serving:
+        if self.errors and not self.serving:
             raise PluginError("briefbook: the briefs have errors; the site was not built:\n" + format_text(self.errors))
-        else:  # serve shows the errors and keeps the last good pages
-            self.pages = {**(self.last_good[0] if self.last_good else {}), ERROR_PAGE: error_page(self.errors, settings)}
+        self.pages, self.last_good = shown_pages(done.pages, done.corpus, self.errors, self.last_good, settings)
         if self.last_good is not None:
             config.nav = navigation(config.nav, docs_pages(Path(config.docs_dir)), self.last_good[1], settings.nav_section_size)
             self.signature = build_state.site_signature(config.nav, self.last_good[1], config.config_file_path)
@@ -100,7 +88,6 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        assert self.settings is not None
         pages_dir, docs_dir = self.pages_folder.sync(self.settings.cache, self.pages), Path(config.docs_dir)
         for page in self.pages.values():
             if files.get_file_from_path(page.path) is not None:
@@ -109,10 +96,8 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
             file.edit_uri = edit_path(page, self.settings.project_dir, docs_dir)
             files.append(file)
         if self.settings.pdf and self.last_good is not None:  # the book and each brief as PDFs, copied into the site
-            try:
+            with _as_plugin_error():
                 pdfs = pipeline.site_pdf_files(self.last_good[1], self.settings, Path(config.config_file_path))
-            except pipeline.Stop as err:
-                raise PluginError(f"briefbook: {err}") from None
             for path, source in pdfs.items():
                 files.append(File(path, src_dir=str(source)[: -len(path)], dest_dir=config.site_dir, use_directory_urls=False))
         self.build = build_state.DirtyBuild(Path(config.site_dir), self.signature, keeps_material_search(config), self.dirty, self.pagefind)
@@ -120,8 +105,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
         self.generated = set(self.pages)  # the pages made from the briefs, whose HTML is sanitized
         self.stage = progress.begin("converting the pages to HTML (MkDocs)", len(files.documentation_pages()))
         if not self.serving:
-            # The pages now live in their files: let the corpus and the Markdown go before MkDocs
-            # holds every page's HTML at once (a third of the peak memory at 5,000 briefs).
+            # the pages live in their files: let them go before MkDocs holds all the HTML (a third of the peak)
             self.pages, self.last_good = {}, None
         return files
 
@@ -132,12 +116,10 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
         return env
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
-        shown = self.errors and page.file.src_uri != ERROR_PAGE
-        return (error_banner(self.errors, page.file.src_uri, "admonition" in config.markdown_extensions) if shown else "") + markdown
+        return error_banner(self.errors, page.file.src_uri, "admonition" in config.markdown_extensions) + markdown
 
     @event_priority(-100)  # last, so that no plugin adds to the HTML after it is sanitized
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
-        assert self.settings is not None  # set in on_config
         self.stage.advance()
         if self.settings.allow_raw_html or page.file.src_uri not in self.generated:
             return html  # hand-written pages are the maintainers' own, trusted as templates are
@@ -150,12 +132,8 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.stage.end()
-        try:
+        with self.lock, _as_plugin_error():  # the lock is let go whatever happens
             self.build.finish()
-        except build_state.BuildFailure as err:
-            raise PluginError(f"briefbook: {err}") from None
-        finally:
-            self.lock.close()
 
     def on_build_error(self, *, error: Exception) -> None:
         self.stage.end()
@@ -166,7 +144,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
         self.pages_folder.remove_scratch()
 
     def on_serve(self, server, config: MkDocsConfig, builder):
-        for folder in [f for f in (self.settings.briefs, self.settings.templates) if f.is_dir()]:  # type: ignore[union-attr]
+        for folder in [f for f in (self.settings.briefs, self.settings.templates) if f.is_dir()]:
             server.watch(str(folder))
         return server
 

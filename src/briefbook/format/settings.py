@@ -134,6 +134,16 @@ def read_settings(config_file: Path) -> Settings:
         raise SettingsError(f"{config_file}: {err}") from None
 
 
+def settings_of_mkdocs(config: Any, options: dict[str, Any]) -> Settings:
+    """Settings from the config MkDocs has read (its `MkDocsConfig`) and the plugin entry's options."""
+    # absolute, as in read_settings: `-f mkdocs.yml` gives a bare name, and brief paths shown
+    # relative to "" fell back to absolute ones in diagnostics, edit links and briefs.json
+    project_dir = Path(config.config_file_path).parent.absolute()
+    return Settings(project_dir=project_dir, docs_dir=os.path.relpath(config.docs_dir, project_dir),
+                    markdown=MarkdownSetup.of(config.markdown_extensions, config.mdx_configs),
+                    site=Site(config.site_name or "", config.site_url or None, bool(config.use_directory_urls)), **options)
+
+
 def build_date() -> dt.date:
     """Today for the build: from SOURCE_DATE_EPOCH when set, so that builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

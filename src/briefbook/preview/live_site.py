@@ -39,7 +39,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_e
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
-from ..plugin import keeps_material_search
+from ..site.material_search import keeps_material_search
 from ..site.build_state import TAGS_LISTING
 from ..site.search import SearchIndexError, build_search_index
 from .state import Converted, Pass, Pending, ThemeEnvironment, config_bytes, digest, docs_stamp, theme_stamp, write_atomic

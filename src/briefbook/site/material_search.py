@@ -20,6 +20,12 @@ INDEX_FILE = Path("search") / "search_index.json"
 Entries = dict[str, list[dict[str, Any]]]  # a page's URL -> its entries, in order
 
 
+def keeps_material_search(config: Any) -> bool:
+    """Whether the site (its MkDocs config) uses Material's own search plugin, registered as
+    `material/search`, rather than Pagefind."""
+    return any(name.split("/")[-1] == "search" for name in config.plugins)
+
+
 def _page_of(entry: dict[str, Any]) -> str:
     return str(entry.get("location", "")).split("#", 1)[0]
 
