@@ -183,13 +183,28 @@
   }
 
   async function showMore(ticket) {
-    const next = current.results.slice(current.shown, current.shown + PAGE);
-    const found = await Promise.all(next.map((result) => result.data()));
-    if (ticket !== latest) return false;
-    list.append(...found.map(resultItem));
-    current.shown += found.length;
+    // Fetched together, shown in order as each arrives: the first result need not wait for the tenth.
+    const loading = current.results.slice(current.shown, current.shown + PAGE).map((result) => result.data());
+    for (const pending of loading) {
+      const data = await pending;
+      if (ticket !== latest) return false;
+      list.append(resultItem(data));
+      current.shown += 1;
+    }
     showStatus();
     return true;
+  }
+
+  // One search at a time, and none for a query already typed over: a reader typing at eight keys
+  // a second would otherwise queue a search per key in Pagefind's worker, and the last key's
+  // search, the one they wait for, would run behind all of them.
+  let searching = Promise.resolve();
+  async function searchFor(module, ticket, query, filters) {
+    await searching;
+    if (ticket !== latest) return null;
+    const search = module.search(query || null, { filters });
+    searching = search.catch(() => null);
+    return search;
   }
 
   async function run() {
@@ -209,7 +224,7 @@
       return;
     }
     // An empty query with a facet chosen lists every page of that facet.
-    const search = await module.search(query || null, { filters });
+    const search = await searchFor(module, ticket, query, filters);
     if (ticket !== latest || !search) return;
     current = { results: search.results, shown: 0 };
     list.replaceChildren();
@@ -218,7 +233,7 @@
     // without its own choice, in a search of its own.
     const counts = { ...search.filters };
     for (const key of Object.keys(filters)) {
-      const without = await module.search(query || null, { filters: chosenFilters(key) });
+      const without = await searchFor(module, ticket, query, chosenFilters(key));
       if (ticket !== latest) return;
       counts[key] = (without && without.filters[key]) || {};
     }
