@@ -100,6 +100,19 @@ def test_a_result_opens_at_the_section_that_matches(page, site_url):
     assert page.locator("#japanese-terms").evaluate("h => Math.abs(h.getBoundingClientRect().top) < 200")
 
 
+def test_a_results_text_starts_after_the_heading_it_names(page, site_url):
+    search(page, site_url, "summit")
+    named = page.locator("[data-bb-search-results] .bb-search-section-link")
+    assert named.count() > 0
+    for link in named.all():
+        heading = link.locator("strong").inner_text()
+        excerpt = link.inner_text()[len(heading):].strip()
+        assert excerpt and not excerpt.lower().startswith(heading.lower()), (heading, excerpt)
+    # the date a brief was reviewed is the page's, not an answer to the query
+    first_text = page.locator("[data-bb-search-results] .md-search-result__article p").first.inner_text()
+    assert "next review" not in first_text and "PDF of this brief" not in first_text
+
+
 @pytest.mark.parametrize(("query", "expected"), [
     ("拉致問題", {"/issues/abductions/", "/actors/japan/"}),
     ("拉致", {"/issues/abductions/", "/actors/japan/"}),

@@ -110,6 +110,25 @@
     return nodes;
   }
 
+  // Pagefind opens a section's excerpt with the section's heading, which the result names already.
+  function withoutHeading(nodes, heading) {
+    const escaped = heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const opening = nodes.map((node) => node.textContent).join("").match(new RegExp(`^\\s*${escaped}[.:]?\\s*`, "i"));
+    let left = opening ? opening[0].length : 0;
+    const kept = [];
+    for (const node of nodes) {
+      const length = node.textContent.length;
+      if (left >= length) {
+        left -= length;
+        continue;
+      }
+      if (left) node.textContent = node.textContent.slice(left);
+      left = 0;
+      kept.push(node);
+    }
+    return kept;
+  }
+
   const score = (section) => (section.weighted_locations || []).reduce((sum, at) => sum + at.balanced_score, 0) || section.locations.length;
 
   // The sections of a page that match, best first: those under a heading of the page below its title.
@@ -146,7 +165,8 @@
       article.append(where);
     }
     const text = document.createElement("p");
-    text.append(...excerptNodes((best || data).excerpt || ""));
+    const excerpt = excerptNodes((best || data).excerpt || "");
+    text.append(...(best ? withoutHeading(excerpt, best.title) : excerpt));
     article.append(text);
     link.append(article);
     item.append(link);
@@ -161,7 +181,7 @@
         to.className = "bb-search-section-link";
         const name = document.createElement("strong");
         name.textContent = section.title;
-        to.append(name, " ", ...excerptNodes(section.excerpt || ""));
+        to.append(name, " ", ...withoutHeading(excerptNodes(section.excerpt || ""), section.title));
         entry.append(to);
         nested.append(entry);
       }
