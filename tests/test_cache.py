@@ -68,6 +68,7 @@ def append_ally(project: Path) -> None:
 EDITS = {
     "an actor's summary": lambda p: edit(p / "briefs/actors/japan.md", "Tokyo welcomed", "Tokyo quietly welcomed"),
     "a stance": lambda p: edit(p / "briefs/actors/japan.md", "stance: complete, verifiable, irreversible dismantlement", "stance: complete dismantlement"),
+    "a timeline entry's title": lambda p: edit(p / "briefs/actors/japan.md", "title: Koizumi in Pyongyang;", "title: Koizumi visits Pyongyang;"),
     "an issue's title": lambda p: edit(p / "briefs/issues/sanctions.md", "title: Sanctions and sanctions relief", "title: Sanctions relief"),
     "a new ally (a column on every summit's matrix)": append_ally,
     "a summit removed": lambda p: (p / "briefs/summits/vladivostok-2019.md").unlink(),
@@ -104,18 +105,41 @@ def test_a_later_day_is_a_change_too(project, monkeypatch):
     assert cached == fresh_site(project, monkeypatch)
 
 
+CORPUS_VIEWS = ("views/timeline.md", "views/sources.md", "views/matrix.md", "views/watch.md")
+
+
 def test_an_edit_renders_only_the_pages_that_show_what_changed(project, monkeypatch):
     rendered = count_renders(monkeypatch)
     site(project)
     assert rendered == []  # nothing changed: every page comes from the cache
 
     edit(project / "briefs/actors/japan.md", "Tokyo welcomed", "Tokyo quietly welcomed")
-    site(project)
-    # Japan's page and the pages that read the brief (Japan, an ally, is a column of every summit's
-    # matrix) render again; the pages of the other actors, which never asked about Japan, do not
-    assert "actors/japan.md" in rendered and "actors/index.md" in rendered and "summits/hanoi-2019.md" in rendered
-    assert not [page for page in rendered if page.startswith("actors/") and page not in ("actors/japan.md", "actors/index.md")]
-    assert "tags.md" not in rendered and "views/index.md" not in rendered
+    cached = site(project)
+    # Japan's page and the index that lists each actor with its summary render again; the views
+    # across the corpus and the summits (Japan, an ally, is a column of every summit's matrix)
+    # read other fields of Japan's, not its summary, and are reused
+    assert sorted(rendered) == ["actors/index.md", "actors/japan.md"]
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def test_an_edit_to_a_stance_renders_the_pages_that_show_positions(project, monkeypatch):
+    rendered = count_renders(monkeypatch)
+    EDITS["a stance"](project)
+    cached = site(project)
+    assert {"actors/japan.md", "issues/denuclearization.md", "views/matrix.md", "summits/hanoi-2019.md"} <= set(rendered)
+    assert not set(rendered) & {"views/timeline.md", "views/sources.md", "views/watch.md", "actors/index.md"}
+    assert not [page for page in rendered if page.startswith("actors/") and page != "actors/japan.md"]
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def test_an_edit_to_what_the_timeline_shows_renders_the_timeline(project, monkeypatch):
+    rendered = count_renders(monkeypatch)
+    EDITS["a timeline entry's title"](project)
+    cached = site(project)
+    assert "actors/japan.md" in rendered and "views/timeline.md" in rendered
+    assert not set(rendered) & {"views/matrix.md", "views/watch.md", "actors/index.md", "summits/hanoi-2019.md"}
+    assert "Koizumi visits Pyongyang" in cached[1]["views/timeline.md"][0]
+    assert cached == fresh_site(project, monkeypatch)
 
 
 def test_an_edit_to_a_body_renders_only_its_page(project, monkeypatch):
