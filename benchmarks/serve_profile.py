@@ -2,8 +2,8 @@
 
     python benchmarks/serve_profile.py [N] [--seed S] [--project DIR] [--top T] [--only KIND ...]
 
-Writes an N-brief project (benchmarks/corpus.py, default 1,000; or uses the project in DIR,
-written by an earlier run) in the default configuration (Pagefind), runs the preview's first
+Writes an N-brief project (benchmarks/corpus.py, default 1,000; or copies the project in DIR,
+written there by an earlier run) in the default configuration (Pagefind), runs the preview's first
 pass in this process (`preview.live_site.LiveSite`, without its background thread, so that
 nothing but the save is measured), then makes each kind of edit that benchmarks/serve.py makes
 and profiles (cProfile) the save's pass plus the writing of the pages serve.py then fetches.
@@ -18,6 +18,7 @@ import io
 import os
 import pstats
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -66,14 +67,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", nargs="?", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--project", type=Path, help="use (or write, if it does not exist) the project in this folder")
+    parser.add_argument("--project", type=Path, help="edit a copy of the project in this folder (written there first if it is not there)")
     parser.add_argument("--top", type=int, default=14)
     parser.add_argument("--only", nargs="*", help="profile only these kinds (the others are still made, unprofiled)")
     args = parser.parse_args()
-    project = args.project or Path(tempfile.mkdtemp(prefix="briefbook-serve-profile-")) / "project"
-    if not (project / "mkdocs.yml").is_file():
-        write_corpus(args.n, args.seed, project)
-        default_configuration(project)
+    source = args.project or Path(tempfile.mkdtemp(prefix="briefbook-serve-profile-")) / "project"
+    if not (source / "mkdocs.yml").is_file():
+        write_corpus(args.n, args.seed, source)
+        default_configuration(source)
+    project = Path(tempfile.mkdtemp(prefix="briefbook-serve-profile-")) / "project"
+    shutil.copytree(source, project, ignore=shutil.ignore_patterns(".cache", "site"))
     os.environ.update(SOURCE_DATE_EPOCH=REFERENCE_EPOCH, NO_MKDOCS_2_WARNING="1")
     os.chdir(project)
 

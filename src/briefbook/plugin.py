@@ -50,7 +50,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
 
     def __init__(self) -> None:
         self.serving = self.dirty = False
-        self.pagefind = True  # False: the preview indexes the site in the background (preview/)
+        self.previewing = False  # True: the preview (preview/), which indexes in the background and writes each page before serving it
         self.pages: dict[str, Page] = {}
         self.last_good: LastGood | None = None  # shown by `mkdocs serve` while a brief is broken
         self.errors: list[Diagnostic] = []  # shown in `mkdocs serve` until the briefs are fixed
@@ -100,7 +100,7 @@ class BriefbookPlugin(BasePlugin[BriefbookConfig]):  # type: ignore[valid-type]
                 pdfs = pipeline.site_pdf_files(self.last_good[1], self.settings, Path(config.config_file_path))
             for path, source in pdfs.items():
                 files.append(File(path, src_dir=str(source)[: -len(path)], dest_dir=config.site_dir, use_directory_urls=False))
-        self.build = build_state.DirtyBuild(Path(config.site_dir), self.signature, keeps_material_search(config), self.dirty, self.pagefind)
+        self.build = build_state.DirtyBuild(Path(config.site_dir), self.signature, keeps_material_search(config), self.dirty, self.previewing)
         self.build.begin(list(files), files.documentation_pages(), self.pages)
         self.generated = set(self.pages)  # the pages made from the briefs, whose HTML is sanitized
         self.stage = progress.begin("converting the pages to HTML (MkDocs)", len(files.documentation_pages()))

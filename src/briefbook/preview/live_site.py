@@ -24,6 +24,7 @@ a few seconds.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import threading
 import time
@@ -45,9 +46,13 @@ from ..site.search import SearchIndexError, build_search_index
 from .state import Converted, Pass, Pending, ThemeEnvironment, config_bytes, digest, docs_stamp, theme_stamp, write_atomic
 
 log = logging.getLogger("mkdocs.plugins.briefbook")
-# Past this many pages to write after one save, the pages the save did not change are written on
-# request or in the background (at about 5 ms a page, 40 pages are a fifth of a second).
+# With Material's search, past this many pages to write after one save, the pages the save did not
+# change are written on request or in the background (at about 5 ms a page, 40 pages are a fifth of a second).
 EAGER_PAGES = 40
+# The background waits this long after a pass or a request before it writes the next stale page:
+# the browser asks for the page it shows straight after the pass, and one big view the background
+# had begun (a second or two to convert at 1,000 briefs) would keep it waiting.
+QUIET_SECONDS = 1.0
 
 
 class LiveSite:
@@ -57,7 +62,8 @@ class LiveSite:
         self.dev_addr = dev_addr
         self.serve_url = ""
         self.converted: dict[str, Converted] = {}
-        self.keys: dict[str, bytes] = {}  # src_uri -> its Markdown and metadata in the last pass
+        self.keys: dict[str, bytes] = {}
+        self.sources: dict[str, tuple] = {}  # src_uri -> (its text, Markdown, metadata) as last read  # src_uri -> its Markdown and metadata in the last pass
         self.theme = ThemeEnvironment()
         self.written: dict[str, bytes] = {}  # src_uri -> the key of the page's HTML on disk
         self.outputs: set[str] = set()
@@ -71,6 +77,8 @@ class LiveSite:
         self.stopping = False
         self.deferred: set[str] = set()
         self.waiting = 0  # saves and requests waiting for the lock
+        self.quiet_after = 0.0  # the background writes no page before this time (time.monotonic)
+        self.briefbook_ran = False
         self.counting = threading.Lock()
         self.docs: list = []
         self.theme_stamp: list = []
@@ -108,36 +116,40 @@ class LiveSite:
             config = self.load()
             try:
                 written = self._content_pass(config)
-                if written is None:
-                    written = self._pass(self.load())
+                if written is None:  # the site's shape changed: every stage, briefbook's own already run on this config
+                    written = self._pass(config, briefbook_ran=self.briefbook_ran)
             except Exception as err:
                 config.plugins.on_build_error(error=err)
                 raise
-            log.info("briefbook: preview refreshed in %.2f s (%d pages written, %d more in the background)",
+            log.info("briefbook: preview refreshed in %.2f s (%d pages written, %d more on request or in the background)",
                      time.perf_counter() - started, written, len(self.stale))
+            self.quiet_after = time.monotonic() + QUIET_SECONDS
         with self.work:
             self.work.notify_all()
 
     def _content_pass(self, config: MkDocsConfig) -> int | None:
         """After an edit that leaves the site's shape as it was (the same pages, navigation, tags,
-        problems, mkdocs.yml, theme and hand-written pages), write only the pages whose Markdown
-        changed, within the previous pass's files, navigation and theme. None when the shape changed."""
+        problems, mkdocs.yml, theme and hand-written pages), mark stale only the pages whose Markdown
+        changed, within the previous pass's files, navigation and theme. None when the shape changed
+        (`briefbook_ran`: briefbook's stage has run on this config, and holds the project's lock)."""
         previous = self.current
         briefbook = config.plugins.get("briefbook")
+        self.briefbook_ran = False
         if previous is None or briefbook is None or keeps_material_search(config):
             return None
         before = {path: page.markdown for path, page in briefbook.pages.items()}
         errors, signature = [d.text() for d in briefbook.errors], briefbook.signature
         docs = docs_stamp(config)
+        finished = False
         try:
             briefbook.on_config(config)
+            self.briefbook_ran = True
             changed = [path for path, page in briefbook.pages.items() if before.get(path) != page.markdown]
             if (briefbook.pages.keys() != before.keys() or briefbook.signature != signature or docs != self.docs
-                    or [d.text() for d in briefbook.errors] != errors or len(changed) > EAGER_PAGES
+                    or [d.text() for d in briefbook.errors] != errors
                     or theme_stamp(config) != self.theme_stamp or config_bytes(config) != self.config_bytes):
                 return None
             briefbook.pages_folder.sync(briefbook.settings.cache, briefbook.pages)
-            written = 0
             for path in changed:
                 file = previous.files.get_file_from_path(path)
                 if file is None:
@@ -145,36 +157,51 @@ class LiveSite:
                 if file.page is None:  # briefs.json, the timeline's chart
                     file.copy_file()
                     continue
-                self.stale.pop(file.abs_dest_path, None)
-                self.deferred.discard(file.src_uri)
                 self._populate(file, previous.config, previous.files)
-                self._write(Pending(file.page), previous, set())
-                written += 1
+                self.deferred.add(file.src_uri)  # converted when it is written: on request or in the background
+                self.stale[file.abs_dest_path] = Pending(file.page)
             briefbook.on_post_build(config=previous.config)
-            return written
+            finished = True
+            return 0
         finally:
-            briefbook.lock.close()
+            if finished or not self.briefbook_ran:
+                briefbook.lock.close()
 
     def _populate(self, file: File, config: MkDocsConfig, files: Files) -> None:
         page = file.page
         config._current_page = page
         try:
             page = config.plugins.on_pre_page(page, config=config, files=files)
-            page.read_source(config)
+            self._read_source(page, config)
             page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
         finally:
             config._current_page = None
-        key = self.keys[file.src_uri] = digest(page.markdown, page.meta)
-        self._convert(page, config, files, key)
+        self.keys[file.src_uri] = digest(page.markdown, page.meta)
 
-    def _pass(self, config: MkDocsConfig) -> int:
+    def _read_source(self, page: Page, config: MkDocsConfig) -> None:
+        """`page.read_source`, with the front matter of a page whose text is that of the last pass
+        not parsed again (Python-Markdown's meta parser: a second a pass at 1,000 pages)."""
+        try:
+            source = page.file.content_string
+        except (OSError, ValueError):
+            source = None
+        known = self.sources.get(page.file.src_uri)
+        if source is None or config.plugins.events["page_read_source"] or known is None or known[0] != source:
+            page.read_source(config)  # as MkDocs reads it, its errors included
+            known = self.sources[page.file.src_uri] = (source, page.markdown, copy.deepcopy(page.meta))
+        page.markdown, page.meta = known[1], copy.deepcopy(known[2])
+
+    def _pass(self, config: MkDocsConfig, briefbook_ran: bool = False) -> int:
         self.docs = docs_stamp(config)
         self.config_bytes = config_bytes(config)
         inclusion = InclusionLevel.is_in_serve
-        config = config.plugins.on_config(config)
+        ran = config.plugins.get("briefbook") if briefbook_ran else None
+        for method in config.plugins.events["config"]:  # as `config.plugins.on_config`, less a stage already run
+            if ran is None or getattr(method, "__self__", None) is not ran:
+                config = method(config) or config
         briefbook = config.plugins.get("briefbook")
         if briefbook is not None:
-            briefbook.pagefind = False  # indexed in the background, once every page is written
+            briefbook.previewing = True  # indexed in the background once every page is written; each page written before it is served
         config.plugins.on_pre_build(config=config)
         files = get_files(config)
         stamp = self.theme_stamp = theme_stamp(config)
@@ -197,7 +224,7 @@ class LiveSite:
             config._current_page = page
             try:
                 page = config.plugins.on_pre_page(page, config=config, files=files)
-                page.read_source(config)
+                self._read_source(page, config)
                 listing = TAGS_LISTING in page.markdown  # the tags plugin fills it in on_env: converted every time
                 page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
                 key = self.keys[file.src_uri] = digest(page.markdown, page.meta)
@@ -230,8 +257,12 @@ class LiveSite:
         to_write = [f for f in doc_files if self.written.get(f.src_uri) != self._output_key(f, current)]
         eager = to_write
         # The first pass writes every page, as a build does: the background would compete with the first edits.
-        # After that, past EAGER_PAGES, the pages the save changed now, the others on request or in the background.
-        if len(eager) > EAGER_PAGES and self.written:
+        # After that, every page is written on request (the browser asks for the one it shows as soon
+        # as the pass is through) or in the background; with Material's search, whose index is
+        # written at the end of the pass, past EAGER_PAGES the pages the save changed now.
+        if self.written and not material_search:
+            eager = []
+        elif len(eager) > EAGER_PAGES and self.written:
             eager = [f for f in to_write if f.src_uri in changed]
             if len(eager) > EAGER_PAGES:
                 eager = []
@@ -252,6 +283,9 @@ class LiveSite:
         for src in list(self.converted):
             if files.get_file_from_path(src) is None:
                 del self.converted[src]
+        for src in list(self.sources):
+            if files.get_file_from_path(src) is None:
+                del self.sources[src]
         config.plugins.on_post_build(config=config)
         return len(eager)
 
@@ -296,6 +330,7 @@ class LiveSite:
 
     def ensure(self, path: str) -> None:
         """Write the page at this path of the site now, if it is stale: called before it is served."""
+        self.quiet_after = time.monotonic() + QUIET_SECONDS
         if path not in self.stale:
             return
         with self._first():
@@ -305,8 +340,8 @@ class LiveSite:
 
     def _background(self) -> None:
         while not self.stopping:
-            if self.waiting:  # a save or a request goes first
-                time.sleep(0.005)
+            if self.waiting or (self.stale and time.monotonic() < self.quiet_after):  # a save or a request goes first
+                time.sleep(0.02)
                 continue
             with self.lock:
                 pending = None

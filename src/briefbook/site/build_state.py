@@ -107,9 +107,11 @@ class BuildFailure(Exception):
 class DirtyBuild:
     """One build of a site folder, from the files it makes to its search index."""
 
-    def __init__(self, site_dir: Path, signature: str, material_search_kept: bool, dirty: bool, pagefind: bool = True):
+    def __init__(self, site_dir: Path, signature: str, material_search_kept: bool, dirty: bool, preview: bool = False):
         self.site, self.signature, self.material, self.dirty = site_dir, signature, material_search_kept, dirty
-        self.pagefind = pagefind and not material_search_kept  # the preview indexes in the background instead
+        self.pagefind = not preview and not material_search_kept  # the preview indexes in the background instead
+        # and writes every page again before serving it: removing them all first costs seconds
+        self.keep_outputs = preview
         self.outputs: list[str] = []
         self.previous_search: material_search.Entries | None = None  # a dirty build with Material's search: the last index
         self.rebuilt: set[str] = set()
@@ -130,7 +132,7 @@ class DirtyBuild:
         previous = material_search.read_entries(self.site) if self.dirty and self.material else None
         self.previous_search = previous[1] if previous else None
         if state.get("signature") != self.signature or (self.dirty and self.material and previous is None):
-            for page in pages:
+            for page in [] if self.keep_outputs else pages:
                 Path(page.abs_dest_path).unlink(missing_ok=True)
             return
         # Material's tags plugin links a page's tags only if the tags index page is read in the same
