@@ -24,26 +24,25 @@ a few seconds.
 from __future__ import annotations
 
 import contextlib
-import copy
 import logging
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 from urllib.parse import urlsplit
 
-from mkdocs.commands.build import _build_extra_template, _build_theme_template, get_context
+from mkdocs.commands.build import _build_extra_template, _build_theme_template
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import _serve_url
-from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from ..site.material_search import keeps_material_search
-from ..site.build_state import TAGS_LISTING
 from ..site.search import SearchIndexError, build_search_index
-from .state import Converted, Pass, Pending, ThemeEnvironment, config_bytes, digest, docs_stamp, theme_stamp, write_atomic
+from .page_output import PageOutput
+from .state import Pass, Pending, ThemeEnvironment, config_bytes, digest, docs_stamp, theme_stamp
 
 log = logging.getLogger("mkdocs.plugins.briefbook")
 # With Material's search, past this many pages to write after one save, the pages the save did not
@@ -61,11 +60,8 @@ class LiveSite:
         self.site_dir = site_dir
         self.dev_addr = dev_addr
         self.serve_url = ""
-        self.converted: dict[str, Converted] = {}
-        self.keys: dict[str, bytes] = {}
-        self.sources: dict[str, tuple] = {}  # src_uri -> (its text, Markdown, metadata) as last read  # src_uri -> its Markdown and metadata in the last pass
+        self.output = PageOutput()
         self.theme = ThemeEnvironment()
-        self.written: dict[str, bytes] = {}  # src_uri -> the key of the page's HTML on disk
         self.outputs: set[str] = set()
         self.stale: dict[str, Pending] = {}  # by dest path in the site
         self.current: Pass | None = None
@@ -157,7 +153,7 @@ class LiveSite:
                 if file.page is None:  # briefs.json, the timeline's chart
                     file.copy_file()
                     continue
-                self._populate(file, previous.config, previous.files)
+                self.output.read(file.page, previous.config, previous.files)
                 self.deferred.add(file.src_uri)  # converted when it is written: on request or in the background
                 self.stale[file.abs_dest_path] = Pending(file.page)
             briefbook.on_post_build(config=previous.config)
@@ -166,30 +162,6 @@ class LiveSite:
         finally:
             if finished or not self.briefbook_ran:
                 briefbook.lock.close()
-
-    def _populate(self, file: File, config: MkDocsConfig, files: Files) -> None:
-        page = file.page
-        config._current_page = page
-        try:
-            page = config.plugins.on_pre_page(page, config=config, files=files)
-            self._read_source(page, config)
-            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        finally:
-            config._current_page = None
-        self.keys[file.src_uri] = digest(page.markdown, page.meta)
-
-    def _read_source(self, page: Page, config: MkDocsConfig) -> None:
-        """`page.read_source`, with the front matter of a page whose text is that of the last pass
-        not parsed again (Python-Markdown's meta parser: a second a pass at 1,000 pages)."""
-        try:
-            source = page.file.content_string
-        except (OSError, ValueError):
-            source = None
-        known = self.sources.get(page.file.src_uri)
-        if source is None or config.plugins.events["page_read_source"] or known is None or known[0] != source:
-            page.read_source(config)  # as MkDocs reads it, its errors included
-            known = self.sources[page.file.src_uri] = (source, page.markdown, copy.deepcopy(page.meta))
-        page.markdown, page.meta = known[1], copy.deepcopy(known[2])
 
     def _pass(self, config: MkDocsConfig, briefbook_ran: bool = False) -> int:
         self.docs = docs_stamp(config)
@@ -221,25 +193,16 @@ class LiveSite:
                 Page(None, file, config)
             page = file.page
             assert page is not None
-            config._current_page = page
-            try:
-                page = config.plugins.on_pre_page(page, config=config, files=files)
-                self._read_source(page, config)
-                listing = TAGS_LISTING in page.markdown  # the tags plugin fills it in on_env: converted every time
-                page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-                key = self.keys[file.src_uri] = digest(page.markdown, page.meta)
-                known = self.converted.get(file.src_uri)
-                if known is None or known.key != key:
-                    changed.add(file.src_uri)
-                if known is not None and known.key == key and not listing:
-                    page.content, page.toc = known.content, known.toc
-                    page._title_from_render, page.present_anchor_ids = known.title_from_render, known.anchors
-                elif material_search or listing:
-                    self._convert(page, config, files, key)
-                else:
-                    deferred.add(file.src_uri)
-            finally:
-                config._current_page = None
+            page, key, listing = self.output.read(page, config, files)
+            if not self.output.converted_from(file.src_uri, key):
+                changed.add(file.src_uri)
+            elif not listing:
+                self.output.reuse(page)
+                continue
+            if material_search or listing:
+                self.output.convert(page, config, files, key)
+            else:
+                deferred.add(file.src_uri)
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(dirty=True, inclusion=inclusion)
 
@@ -254,15 +217,15 @@ class LiveSite:
         for template in config.extra_templates:
             _build_extra_template(template, files, config, nav)
 
-        to_write = [f for f in doc_files if self.written.get(f.src_uri) != self._output_key(f, current)]
+        to_write = [f for f in doc_files if self.output.written.get(f.src_uri) != self.output.output_key(f, current)]
         eager = to_write
         # The first pass writes every page, as a build does: the background would compete with the first edits.
         # After that, every page is written on request (the browser asks for the one it shows as soon
         # as the pass is through) or in the background; with Material's search, whose index is
         # written at the end of the pass, past EAGER_PAGES the pages the save changed now.
-        if self.written and not material_search:
+        if self.output.written and not material_search:
             eager = []
-        elif len(eager) > EAGER_PAGES and self.written:
+        elif len(eager) > EAGER_PAGES and self.output.written:
             eager = [f for f in to_write if f.src_uri in changed]
             if len(eager) > EAGER_PAGES:
                 eager = []
@@ -270,61 +233,20 @@ class LiveSite:
         writing = {f.src_uri for f in to_write}
         for file in doc_files:
             # Material's search plugin gathers every page in on_page_context, written or not, in the build's order
-            context = self._context(file.page, current) if material_search else None
+            context = self.output.context(file.page, current) if material_search else None
             if file.src_uri in writing:
                 self.stale[file.abs_dest_path] = Pending(file.page, context)
         for file in eager:
-            self._write(self.stale.pop(file.abs_dest_path), current, deferred)
+            self.output.write(self.stale.pop(file.abs_dest_path), current, deferred)
         outputs = {f.abs_dest_path for f in files}
         for gone in self.outputs - outputs:
             Path(gone).unlink(missing_ok=True)
         self.outputs = outputs
         self.deferred = deferred
-        for src in list(self.converted):
-            if files.get_file_from_path(src) is None:
-                del self.converted[src]
-        for src in list(self.sources):
-            if files.get_file_from_path(src) is None:
-                del self.sources[src]
+        self.output.forget_all_but(files)
         config.plugins.on_post_build(config=config)
         return len(eager)
 
-
-    def _convert(self, page: Page, config: MkDocsConfig, files: Files, key: bytes) -> None:
-        config._current_page = page
-        try:
-            page.render(config, files)
-            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
-        finally:
-            config._current_page = None
-        self.converted[page.file.src_uri] = Converted(key, page.content, page.toc, page._title_from_render, page.present_anchor_ids)
-        page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-
-    def _output_key(self, file: File, current: Pass) -> bytes:
-        return digest(current.signature, self.keys.get(file.src_uri))
-
-    @staticmethod
-    def _context(page: Page, current: Pass) -> Any:
-        context = get_context(current.nav, current.doc_files, current.config, page)
-        return current.config.plugins.on_page_context(context, page=page, config=current.config, nav=current.nav)
-
-    def _write(self, pending: Pending, current: Pass, deferred: set[str]) -> None:
-        page, config = pending.page, current.config
-        if page.file.src_uri in deferred:
-            known_key = digest(page.markdown, page.meta)
-            self._convert(page, config, current.files, known_key)
-            deferred.discard(page.file.src_uri)
-        config._current_page = page
-        page.active = True
-        try:
-            context = pending.context if pending.context is not None else self._context(page, current)
-            template = current.env.get_template(page.meta.get("template", "main.html"))
-            output = config.plugins.on_post_page(template.render(context), page=page, config=config)
-        finally:
-            page.active = False
-            config._current_page = None
-        write_atomic(page.file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
-        self.written[page.file.src_uri] = self._output_key(page.file, current)
 
     # -- requests and the background --------------------------------------------------------------
 
@@ -336,7 +258,7 @@ class LiveSite:
         with self._first():
             pending = self.stale.pop(path, None)
             if pending is not None and self.current is not None:
-                self._write(pending, self.current, self.deferred)
+                self.output.write(pending, self.current, self.deferred)
 
     def _background(self) -> None:
         while not self.stopping:
@@ -347,7 +269,7 @@ class LiveSite:
                 pending = None
                 if self.stale:
                     _, pending = self.stale.popitem()
-                    self._write(pending, self.current, self.deferred)
+                    self.output.write(pending, self.current, self.deferred)
                     continue
                 current = self.current
             generation = self.generation
