@@ -48,7 +48,7 @@ log = logging.getLogger("mkdocs.plugins.briefbook")
 # With Material's search, past this many pages to write after one save, the pages the save did not
 # change are written on request or in the background (at about 5 ms a page, 40 pages are a fifth of a second).
 EAGER_PAGES = 40
-# The background waits this long after a pass or a request before it writes the next stale page:
+# The background waits this long after a pass or a request for a stale page before it writes the next one:
 # the browser asks for the page it shows straight after the pass, and one big view the background
 # had begun (a second or two to convert at 1,000 briefs) would keep it waiting.
 QUIET_SECONDS = 1.0
@@ -64,6 +64,7 @@ class LiveSite:
         self.theme = ThemeEnvironment()
         self.outputs: set[str] = set()
         self.stale: dict[str, Pending] = {}  # by dest path in the site
+        self.writing: str | None = None  # the dest path of the stale page the background is writing
         self.current: Pass | None = None
         self.lock = threading.RLock()  # one writer of pages at a time: a pass, a request or the background
         self.generation = 0
@@ -252,9 +253,9 @@ class LiveSite:
 
     def ensure(self, path: str) -> None:
         """Write the page at this path of the site now, if it is stale: called before it is served."""
-        self.quiet_after = time.monotonic() + QUIET_SECONDS
-        if path not in self.stale:
+        if path not in self.stale and path != self.writing:
             return
+        self.quiet_after = time.monotonic() + QUIET_SECONDS  # the pages it links to may come next
         with self._first():
             pending = self.stale.pop(path, None)
             if pending is not None and self.current is not None:
@@ -268,8 +269,11 @@ class LiveSite:
             with self.lock:
                 pending = None
                 if self.stale:
-                    _, pending = self.stale.popitem()
-                    self.output.write(pending, self.current, self.deferred)
+                    self.writing, pending = self.stale.popitem()  # a request for it waits for the lock, then serves it written
+                    try:
+                        self.output.write(pending, self.current, self.deferred)
+                    finally:
+                        self.writing = None
                     continue
                 current = self.current
             generation = self.generation
