@@ -261,14 +261,19 @@ class LiveSite:
             if pending is not None and self.current is not None:
                 self.output.write(pending, self.current, self.deferred)
 
+    def _gives_way(self) -> bool:
+        """Whether the background leaves the lock to a save or a request, waiting or likely to come."""
+        return bool(self.waiting or (self.stale and time.monotonic() < self.quiet_after))
+
     def _background(self) -> None:
         while not self.stopping:
-            if self.waiting or (self.stale and time.monotonic() < self.quiet_after):  # a save or a request goes first
+            if self._gives_way():
                 time.sleep(0.02)
                 continue
             with self.lock:
-                pending = None
                 if self.stale:
+                    if self._gives_way():  # again: a pass may have ended while this waited for the lock
+                        continue
                     self.writing, pending = self.stale.popitem()  # a request for it waits for the lock, then serves it written
                     try:
                         self.output.write(pending, self.current, self.deferred)

@@ -2,21 +2,18 @@
 template asks, each with a fingerprint of the answer, and the same questions asked again of a
 later corpus (page_cache.py decides with them).
 
-A question is one of:
-
-- of the corpus: an attribute (`corpus.actors`), a method call with its arguments
-  (`corpus.positions_on("sanctions")`), a key looked up in `corpus.briefs` or `corpus.sources`, or
-  going through one of them whole;
-- of one brief the corpus handed out, read through the brief itself (`_SeenBrief`): one field of
-  its front matter (`brief.brief.summary`), its body (`brief.raw.body`), the citations in its body;
-  anything else of it (a method of the model, the file's other parts) is the whole front matter or
-  the whole file, so that nothing a template can reach goes unrecorded.
+A question is one of: of the corpus, an attribute (`corpus.actors`), a method call with its
+arguments (`corpus.positions_on("sanctions")`), a key looked up in `corpus.briefs` or
+`corpus.sources`, or going through one of them whole; of one brief the corpus handed out, read
+through the brief itself (`_SeenBrief`), one field of its front matter (`brief.brief.summary`),
+its body (`brief.raw.body`), the citations in its body, and for anything else of it (a method of
+the model, the file's other parts) its whole front matter or its whole file.
 
 A brief inside an answer is fingerprinted by what it is (id, file, kind), not by what it holds:
-what a template reads of it is a question of its own. So a view that lists actors by title asks
-each actor's title and depends on nothing else of them: an edit to a summary makes again only the
-pages that show summaries. Everything else in an answer (a source, a position, a timeline entry)
-is fingerprinted by all its fields.
+what a template reads of it is a question of its own. So a view that lists actors by title
+depends on each actor's title and nothing else of them: an edit to a summary makes again only the
+pages that show summaries. Every other record in an answer (a source, a position, a timeline
+entry) is fingerprinted by all its fields.
 """
 
 from __future__ import annotations
