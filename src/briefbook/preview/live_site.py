@@ -1,18 +1,21 @@
-"""`briefbook serve`: the preview, where a save shows in about a second whatever the book's size.
+"""`briefbook serve`: the preview, where a save shows without a full build whatever the book's size.
 
 `mkdocs serve` builds the whole site again on every save: at 1,000 briefs that is half a
 minute (benchmarks/serve.py), most of it converting 1,000 pages of Markdown that did not change
 and laying each into Material's template. Here one process keeps the site between saves and
-runs every stage of a MkDocs build on every save, in the same order and with every plugin, but
+runs the stages of a MkDocs build on every save, in the same order and with every plugin, but
 
+- briefbook's own stage runs once; when it leaves the site's shape as it was (the same pages,
+  navigation, tags, problems, mkdocs.yml, theme, hand-written pages), only the changed pages'
+  own stages follow, within the last pass's files and navigation (`_content_pass`); else every
+  other stage (`_pass`);
 - a page whose Markdown (after the plugins' `on_page_markdown`) and metadata are those of the last
-  save keeps its HTML: Markdown is not converted again;
+  save keeps its HTML: Markdown is not converted again (page_output.py);
 - a page whose HTML and surroundings (the navigation, the tags, mkdocs.yml, the theme) are those
   of the page already written is not written again;
-- when many pages must be written again (a title changed the navigation every page shows, a
-  brief was added or removed), those the save changed are written at once and the others are
-  marked stale: a request for a stale page writes it before it is served, and a background
-  thread writes the rest;
+- the pages to write again are marked stale, not written in the pass (after the first): a request
+  for a stale page writes it before it is served (the browser asks for the page it shows as the
+  pass ends), and a background thread writes the rest, giving way to saves and requests;
 - the search index is made in the background once no page is stale, into a folder of its own,
   and swapped in whole; an index made while another save came in is thrown away.
 
