@@ -83,6 +83,7 @@ class Renderer:
         self.corpus = corpus
         self.settings = settings
         self.env = environment(settings)
+        self.env.globals["memo"].reset()  # what a run made is for that run: the next has other briefs
         self.cache = cache
         self.history = history or History()
         self.scorecard = scorecard(corpus.briefs.values(), corpus.today)
