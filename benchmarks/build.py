@@ -119,7 +119,7 @@ def pagefind_floor(rendered: Path, site: Path) -> Run:
     from pagefind.service import get_executable
 
     built = run(mkdocs_build(rendered, site), rendered)
-    indexed = run([str(get_executable(None)), "--site", str(site), "--output-path", str(site / "pagefind"), "--force-language", "en",
+    indexed = run([str(get_executable()), "--site", str(site), "--output-path", str(site / "pagefind"), "--force-language", "en",
                    "--quiet"], rendered)
     return Run(built.seconds + indexed.seconds, built.cpu + indexed.cpu, max(built.peak_mb, indexed.peak_mb))
 
