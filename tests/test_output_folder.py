@@ -140,37 +140,3 @@ def test_a_swap_by_two_renames_that_fails_halfway_puts_the_previous_folder_back(
         writer.replace_folder(new, target)
     assert (target / "page.html").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new", "site"]
-
-
-def test_render_out_again_writes_only_what_changed_and_gives_what_a_fresh_output_gives(project):
-    project_site(project)
-    project.write("docs/about.md", "# About\n")
-    project.write("docs/empty/.keep", "")
-    assert project.run("render", "--out", "out").exit_code == 0
-    out = project.root / "out"
-    unchanged = out / "docs/about.md"
-    written = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
-    project.write("docs/index.md", "# Home, edited\n")
-    project.write("docs/guide/new.md", "# New\n")
-    (project.root / "docs/empty/.keep").unlink()
-    (project.root / "overrides/README.txt").unlink()
-    assert project.run("render", "--out", "out").exit_code == 0
-    assert unchanged.stat().st_ino == written[unchanged]  # not written again
-    assert (out / "docs/index.md").stat().st_ino != written[out / "docs/index.md"]
-    assert (out / "docs/empty").is_dir() and not (out / "overrides/README.txt").exists()
-    assert project.run("render", "--out", "fresh").exit_code == 0
-    assert everything(out) == {k.replace("fresh/", "out/", 1): v for k, v in everything(project.root / "fresh").items()}
-    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_dir()) == sorted(
-        str(p.relative_to(project.root / "fresh")) for p in (project.root / "fresh").rglob("*") if p.is_dir())
-
-
-def test_render_out_over_an_output_holding_a_link_writes_it_whole(project, tmp_path):
-    project_site(project)
-    assert project.run("render", "--out", "out").exit_code == 0
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (project.root / "out/docs/linked").symlink_to(elsewhere)
-    project.write("docs/index.md", "# Home, edited\n")
-    assert project.run("render", "--out", "out").exit_code == 0
-    assert not (project.root / "out/docs/linked").exists() and list(elsewhere.iterdir()) == []
-    assert (project.root / "out/docs/index.md").read_text() == "# Home, edited\n"

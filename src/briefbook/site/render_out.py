@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import shutil
 from pathlib import Path
 
 from ..corpus.corpus import Corpus
 from ..corpus.load import gc_paused
 from ..files.output_folder import RENDER_MARK as OWNER_MARK, OutputFolderError, check_target, remove_leftovers, staging_folder
-from ..files.folder_update import Content, update_folder
+from ..files.writer import replace_folder, write_atomic
 from ..format.settings import Settings
 from ..format.site_config import CONFIG_FILE, dump_config, read_config, theme_custom_dir
 from .navigation import docs_pages, navigation
@@ -45,33 +45,26 @@ def _render_out(corpus: Corpus, pages: dict[str, Page], settings: Settings, out:
     config["plugins"] = [p for p in config.get("plugins") or [] if p != "briefbook" and not (isinstance(p, dict) and "briefbook" in p)]
 
     remove_leftovers(out)  # of killed runs: the caller holds the project lock
-    content: dict[str, Content] = {}
-    folders = {"docs"}
-    _add_tree(docs_src, "docs", content, folders)
-    if isinstance(custom_dir, str) and not Path(custom_dir).is_absolute() and ".." not in Path(custom_dir).parts:
-        # the theme overrides (the search box, see templates/overrides/) travel with the pages
-        if (settings.project_dir / custom_dir).is_dir():
-            _add_tree(settings.project_dir / custom_dir, Path(custom_dir).as_posix(), content, folders)
-    for page in pages.values():
-        relative = f"docs/{page.path}"
-        if relative in content or relative in folders:
-            raise RenderOutError(f"{docs_src / page.path} clashes with a page briefbook generates; rename or remove it")
-        content[relative] = page.markdown
-    for relative, source in files.items():  # what the pages link to besides pages (the PDFs)
-        content[f"docs/{relative}"] = source
-    content[CONFIG_FILE] = dump_config(config)
-    content[OWNER_MARK] = "This folder is written by `briefbook render --out`; its content is replaced on each run.\n"
-    # the previous output stays whole until every changed file is written (files/folder_update.py)
-    update_folder(out, content, folders, lambda: staging_folder(out))
+    staging = staging_folder(out)
+    try:  # the previous output stays whole until the new one is complete
+        shutil.copytree(docs_src, staging / "docs", symlinks=False)
+        if isinstance(custom_dir, str) and not Path(custom_dir).is_absolute() and ".." not in Path(custom_dir).parts:
+            # the theme overrides (the search box, see templates/overrides/) travel with the pages
+            if (settings.project_dir / custom_dir).is_dir():
+                shutil.copytree(settings.project_dir / custom_dir, staging / custom_dir, symlinks=False)
+        for page in pages.values():
+            target = staging / "docs" / page.path
+            if target.exists():
+                raise RenderOutError(f"{docs_src / page.path} clashes with a page briefbook generates; rename or remove it")
+            # written in place: nobody reads the staging folder before it is complete and swapped in
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.markdown, encoding="utf-8")
+        for relative, source in files.items():  # what the pages link to besides pages (the PDFs)
+            (staging / "docs" / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, staging / "docs" / relative)
+        write_atomic(staging / CONFIG_FILE, dump_config(config))
+        write_atomic(staging / OWNER_MARK, "This folder is written by `briefbook render --out`; its content is replaced on each run.\n")
+        replace_folder(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return len(pages)
-
-
-def _add_tree(source: Path, prefix: str, content: dict[str, Content], folders: set[str]) -> None:
-    """Every file under `source` as a file to copy under `prefix`, its folders too (symbolic links
-    followed, as a copy of the folder would)."""
-    for folder, _, names in os.walk(source, followlinks=True):
-        relative = os.path.relpath(folder, source).replace(os.sep, "/")
-        here = prefix if relative == "." else f"{prefix}/{relative}"
-        folders.add(here)
-        for name in names:
-            content[f"{here}/{name}"] = Path(folder, name)
