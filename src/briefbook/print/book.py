@@ -26,7 +26,7 @@ from ..format.site_config import plain, read_config
 from ..format.validate import BriefFile
 from ..site.environment import PRIORITY_DOTS, SECTIONS
 from ..site.escaping import id_value
-from .typst_body import BodyTargets, body_typst, string_literal, typst_text
+from .typst_body import BodyTargets, body_typst, gated, string_literal, typst_text
 
 PAPERS = {"a4": "a4", "letter": "us-letter"}
 TEMPLATE_SUFFIX = ".typ.j2"
@@ -65,7 +65,7 @@ def environment(settings: Settings) -> jinja2.Environment:
         autoescape=True,  # macro output stays Markup, so it is not escaped twice
         finalize=typst_text,
     )
-    env.filters.update(str=string_literal, id=id_value, num=lambda v: Markup(str(int(v))), day=lambda d: f"{d.day} {d:%B %Y}",
+    env.filters.update(gated=gated, str=string_literal, id=id_value, num=lambda v: Markup(str(int(v))), day=lambda d: f"{d.day} {d:%B %Y}",
                        chunks=lambda items, size: [items[i:i + size] for i in range(0, len(items), size)] or [[]])
     env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, priority_dots=PRIORITY_DOTS, sections=SECTIONS, role_titles=ROLE_TITLES,
                        matrix_columns=MATRIX_COLUMNS)

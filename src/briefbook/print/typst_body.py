@@ -47,9 +47,24 @@ def typst_text(value: object) -> Markup:
     return Markup(f"#{string_literal(_APOSTROPHE.sub('’', text))};")
 
 
-def label(name: str) -> str:
-    """A label for any name, as a Typst call (attaches to the element written just before it)."""
-    return f"#label({string_literal(name)})"
+def anchor(kind: str, name: str) -> str:
+    """An invisible link target labelled `name` (templates/print: `bb-anchor`), of a kind the
+    preamble defines (`source`, `brief`, `position`, `judgment`, `body`)."""
+    return f"#bb-anchor({string_literal(kind)}, {string_literal(name)})"
+
+
+# `bb-anchor` calls in written Typst: only ever ours, as `("` cannot occur inside a string literal
+_ANCHOR = re.compile(r'#bb-anchor\(("[a-z]+"), ("(?:[^"\\]|\\.)*")\)')
+
+
+def gated(content: str) -> Markup:
+    """Content laid out from Typst's second pass on (templates/print: `bb-gate`), with the anchors in it named.
+
+    Typst lays a document out again until what it asks of the layout settles. Its first pass cannot
+    resolve a link (no target is known yet), so everything with a link in it is laid out again; the
+    gate leaves the first pass with only the anchors, and the second lays the content out once."""
+    anchors = "".join(f"({kind}, {name}), " for kind, name in _ANCHOR.findall(content))
+    return Markup(f"#bb-gate(({anchors}), [\n{content.strip()}\n])\n")
 
 
 # --- the body --------------------------------------------------------------------------------
@@ -141,8 +156,12 @@ class _Writer:
         out = self.element(node)
         ident = node.attrs.get("id")
         if ident and out:
-            out = out.rstrip("\n") + label(self.targets.prefix + ident) + ("\n\n" if node.tag in _BLOCKS else "")
+            out = anchor("body", self.targets.prefix + ident) + out
         return out
+
+    def node_anchor(self, node: _Node) -> str:
+        ident = node.attrs.get("id")
+        return anchor("body", self.targets.prefix + ident) if ident else ""
 
     def element(self, node: _Node) -> str:
         tag = node.tag
@@ -165,7 +184,7 @@ class _Writer:
         if tag == "a":
             return self.link(node)
         if tag in ("ul", "ol"):
-            items = [f"[{self.children(li).strip()}]" for li in node.children if isinstance(li, _Node) and li.tag == "li"]
+            items = [f"[{self.node_anchor(li)}{self.children(li).strip()}]" for li in node.children if isinstance(li, _Node) and li.tag == "li"]
             if not items:
                 return ""
             if tag == "ul":
