@@ -16,9 +16,9 @@ from helpers import REPO, Project, build, require, run, snapshot, valid_project
 from pypdf import PdfReader
 
 from briefbook.print import pdf as pdf_module
-from briefbook.print.book import book_identity, site_order
+from briefbook.print.book import book_identity, document, numbered_sources, site_order
 from briefbook.print.pdf import PdfError, compile_pdf, missing_fonts, typeset
-from briefbook.print.typst_body import string_literal, typst_text
+from briefbook.print.typst_body import ANCHOR, string_literal, typst_text
 from briefbook.format.settings import read_settings
 
 SCREENSHOTS = REPO / "tests" / "screenshots"
@@ -131,6 +131,30 @@ def test_citations_link_to_the_bibliography_inside_the_document_and_sources_outs
     _, urls = _link_targets(book, bibliography)
     assert {s.url for s in bundled_corpus.sources.values()} <= set(urls)
     assert not external or all(u.startswith(("http://", "https://")) for u in external)
+
+
+def test_every_internal_link_has_one_anchor_and_the_first_pass_sees_every_anchor(bundled_project: Path, bundled_corpus) -> None:
+    settings = read_settings(bundled_project / "mkdocs.yml")
+    source = document(bundled_corpus, settings, book_identity(bundled_project / "mkdocs.yml"), BUILT)
+    anchors = [(kind.strip('"'), name.strip('"')) for kind, name in ANCHOR.findall(source)]
+    names = [name for _, name in anchors]
+    assert len(names) == len(set(names))
+    linked = re.findall(r"#link\(<([^>]+)>\)", source) + re.findall(r'#link\(label\("([^"\\]*)"\)\)', source)
+    assert linked and set(linked) <= set(names)
+    # the sources' anchors in the bibliography's order: a citation's alternative text is its number
+    sources = numbered_sources(bundled_corpus, site_order(bundled_corpus), everything=True)
+    assert [n for kind, n in anchors if kind == "source"] == [f"source-{s.id}" for s in sources]
+    # every brief starts a page at the top level (Typst lays such pages out in parallel), its anchor first
+    for brief in site_order(bundled_corpus):
+        assert re.search(rf'\n#pagebreak\(weak: true\)\n#set page\(header: bb-head\[[^\n]*\]\)\n#bb-anchor\("brief", "brief-{brief.id}"\)\n== ',
+                         source), brief.id
+    # content with links is gated, and its gate names the anchors in it for the first pass
+    gates = re.findall(r"#bb-gate\(\((.*?)\), \[\n(.*?)\n\]\)\n", source, flags=re.DOTALL)
+    assert len(gates) > len(bundled_corpus.briefs)
+    for listed, content in gates:
+        assert re.findall(r'\(("[a-z]+"), ("(?:[^"\\]|\\.)*")\)', listed) == ANCHOR.findall(content)
+    outside = re.sub(r"#bb-gate\(\((.*?)\), \[\n(.*?)\n\]\)\n", "", source, flags=re.DOTALL)
+    assert "#link(<" not in outside and "#link(label(" not in outside
 
 
 def test_the_same_briefs_give_the_same_bytes(bundled_site: Path, bundled_project: Path, bundled_corpus) -> None:

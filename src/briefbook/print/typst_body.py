@@ -30,11 +30,14 @@ _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\
 _STRING_SPECIAL = re.compile(r'[\\"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
 
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _STRING_ESCAPES.get(char) or f"\\u{{{ord(char):x}}}"
+
+
 def string_literal(value: object) -> Markup:
     """Any value as a Typst string literal, quotes included: for code (`link(…)`, `document(title: …)`)."""
-    text = str(value)
-    escaped = _STRING_SPECIAL.sub(lambda m: _STRING_ESCAPES.get(m.group(), f"\\u{{{ord(m.group()):x}}}"), text)
-    return Markup(f'"{escaped}"')
+    return Markup(f'"{_STRING_SPECIAL.sub(_escape, str(value))}"')
 
 
 def typst_text(value: object) -> Markup:
@@ -44,7 +47,9 @@ def typst_text(value: object) -> Markup:
     text = _WHITESPACE.sub(" ", str(value))
     if not text:
         return Markup("")
-    return Markup(f"#{string_literal(_APOSTROPHE.sub('’', text))};")
+    if "'" in text:
+        text = _APOSTROPHE.sub("’", text)
+    return Markup(f'#"{_STRING_SPECIAL.sub(_escape, text)}";')
 
 
 def anchor(kind: str, name: str) -> str:
@@ -54,7 +59,7 @@ def anchor(kind: str, name: str) -> str:
 
 
 # `bb-anchor` calls in written Typst: only ever ours, as `("` cannot occur inside a string literal
-_ANCHOR = re.compile(r'#bb-anchor\(("[a-z]+"), ("(?:[^"\\]|\\.)*")\)')
+ANCHOR = re.compile(r'#bb-anchor\(("[a-z]+"), ("(?:[^"\\]|\\.)*")\)')
 
 
 def gated(content: str) -> Markup:
@@ -63,7 +68,7 @@ def gated(content: str) -> Markup:
     Typst lays a document out again until what it asks of the layout settles. Its first pass cannot
     resolve a link (no target is known yet), so everything with a link in it is laid out again; the
     gate leaves the first pass with only the anchors, and the second lays the content out once."""
-    anchors = "".join(f"({kind}, {name}), " for kind, name in _ANCHOR.findall(content))
+    anchors = "".join(f"({kind}, {name}), " for kind, name in ANCHOR.findall(content))
     return Markup(f"#bb-gate(({anchors}), [\n{content.strip()}\n])\n")
 
 
