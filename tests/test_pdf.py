@@ -144,9 +144,10 @@ def test_every_internal_link_has_one_anchor_and_the_first_pass_sees_every_anchor
     # the sources' anchors in the bibliography's order: a citation's alternative text is its number
     sources = numbered_sources(bundled_corpus, site_order(bundled_corpus), everything=True)
     assert [n for kind, n in anchors if kind == "source"] == [f"source-{s.id}" for s in sources]
-    # every brief starts a page at the top level (Typst lays such pages out in parallel), its anchor first
+    # every brief starts a page at the top level (Typst lays such pages out in parallel), its anchor
+    # first, and its running head is set in a scope of its own
     for brief in site_order(bundled_corpus):
-        assert re.search(rf'\n#pagebreak\(weak: true\)\n#set page\(header: bb-head\[[^\n]*\]\)\n#bb-anchor\("brief", "brief-{brief.id}"\)\n== ',
+        assert re.search(rf'\n#pagebreak\(weak: true\)\n#\[\n#set page\(header: bb-head\[[^\n]*\]\)\n#bb-anchor\("brief", "brief-{brief.id}"\)\n== ',
                          source), brief.id
     # content with links is gated, and its gate names the anchors in it for the first pass
     gates = re.findall(r"#bb-gate\(\((.*?)\), \[\n(.*?)\n\]\)\n", source, flags=re.DOTALL)
