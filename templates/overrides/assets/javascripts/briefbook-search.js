@@ -202,13 +202,18 @@
     more.textContent = left > PAGE ? `Show ${PAGE} more (${left} not shown)` : `Show the last ${left}`;
   }
 
-  async function showMore(ticket) {
-    // Fetched together, shown in order as each arrives: the first result need not wait for the tenth.
+  // The next results, fetched together and shown in order as each arrives (the first need not wait
+  // for the tenth); `focusFirst` gives the first of them the focus, for the keyboard to carry on.
+  async function showMore(ticket, focusFirst = false) {
+    more.hidden = true;  // until these are in: a second press would ask for the same ones again
     const loading = current.results.slice(current.shown, current.shown + PAGE).map((result) => result.data());
     for (const pending of loading) {
       const data = await pending;
       if (ticket !== latest) return false;
-      list.append(resultItem(data));
+      const item = resultItem(data);
+      list.append(item);
+      if (focusFirst) item.querySelector("a").focus();
+      focusFirst = false;
       current.shown += 1;
     }
     showStatus();
@@ -297,11 +302,7 @@
   list.addEventListener("keydown", move);
   more.addEventListener("keydown", move);
   more.addEventListener("click", async () => {
-    const first = current ? current.shown : 0;
-    if (current && await showMore(latest)) {
-      const added = list.children[first] && list.children[first].querySelector("a");
-      if (added) added.focus();
-    }
+    if (current) await showMore(latest, true);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
