@@ -112,6 +112,8 @@ def test_a_results_text_starts_after_the_heading_it_names(page, site_url):
     # the date a brief was reviewed is the page's, not an answer to the query
     first_text = page.locator("[data-bb-search-results] .md-search-result__article p").first.inner_text()
     assert "next review" not in first_text and "PDF of this brief" not in first_text
+    first_title = page.locator("[data-bb-search-results] .md-search-result__article h1").first.evaluate("h => h.lastChild.textContent")
+    assert first_title and not first_text.startswith(first_title), (first_title, first_text)
 
 
 @pytest.mark.parametrize(("query", "expected"), [

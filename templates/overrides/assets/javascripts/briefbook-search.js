@@ -110,7 +110,7 @@
     return nodes;
   }
 
-  // Pagefind opens a section's excerpt with the section's heading, which the result names already.
+  // Pagefind opens an excerpt with its section's heading, or its page's title, which the result names already.
   function withoutHeading(nodes, heading) {
     const escaped = heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const opening = nodes.map((node) => node.textContent).join("").match(new RegExp(`^\\s*${escaped}[.:]?\\s*`, "i"));
@@ -166,7 +166,7 @@
     }
     const text = document.createElement("p");
     const excerpt = excerptNodes((best || data).excerpt || "");
-    text.append(...(best ? withoutHeading(excerpt, best.title) : excerpt));
+    text.append(...withoutHeading(excerpt, best ? best.title : data.meta.title || ""));
     article.append(text);
     link.append(article);
     item.append(link);
