@@ -1,4 +1,5 @@
-"""A Markdown extension the plugin adds to every page: safe links and accessible tables.
+"""A Markdown extension the plugin adds to every page: safe links, accessible tables, and large tables
+converted cheaply (markdown_blocks.py).
 
 Raw HTML from briefs is escaped before it gets here (body.render_body), and the
 HTML of their pages is sanitized after (sanitize.py); this is the line between: whatever Markdown a page holds, no `javascript:` link or
@@ -12,6 +13,7 @@ import xml.etree.ElementTree as etree
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from . import markdown_blocks
 from .sanitize import is_safe_url
 
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "srcset")
@@ -48,6 +50,7 @@ class BriefbookExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # After attr_list (priority 8), so that attributes it adds are checked too.
         md.treeprocessors.register(_SafetyTreeprocessor(md), "briefbook_safety", 1)
+        markdown_blocks.register(md)
 
 
 def makeExtension(**kwargs) -> BriefbookExtension:
