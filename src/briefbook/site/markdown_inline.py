@@ -25,7 +25,7 @@ _ENTITY_AHEAD = r"(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);"
 # no code, emphasis, link, image, tag, entity, attribute list, placeholder
 _PLAIN = r"[^\\`*_\[\]!<&{}\x02\x03]"
 _ELEMENTS = re.compile(
-    r"(?<!\\)\[([^\]]*)\]\(([^\s()<>\"'\\`\[\]]+)\)"  # [label](href)
+    r"(?<!\\)\[((?:[^\]\\]|\\.)*)\]\(([^\s()<>\"'\\`\[\]]+)\)"  # [label](href)
     r"|(?<![\\*])\*\*([^*]+)\*\*(?!\*)"  # **strong**
     r"|(?<![\\*])\*([^*]+)\*(?!\*)"  # *emphasis*
 )
