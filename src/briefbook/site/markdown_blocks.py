@@ -193,6 +193,8 @@ def _split_row(row: str, border: bool) -> list[str]:
         if row.startswith("|"):
             row = row[1:]
         row = _END_BORDER.sub("", row)
+    if "\\|" not in row:
+        return row.split("|")  # no pipe is escaped
     cells, start = [], 0
     for match in _PIPES.finditer(row):
         if match.group(1):

@@ -20,8 +20,9 @@ from markdown import Markdown
 from markdown.util import ETX, STX, AtomicString, HtmlStash
 
 _TAG = r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\[\]`\\]*)?>"
-# the serializer's test (case-insensitive) of an `&` it leaves as it is
-_ENTITY_AHEAD = r"(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);"
+_TAGS = re.compile(f"({_TAG})")
+# the serializer's: an `&` that starts no entity
+_LONE_AMPERSAND = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
 # no code, emphasis, link, image, tag, entity, attribute list, placeholder
 _PLAIN = r"[^\\`*_\[\]!<&{}\x02\x03]"
 _ELEMENTS = re.compile(
@@ -42,7 +43,6 @@ class InlineReader:
         self._segment = re.compile(rf"(?:{text_piece}|{_TAG})*+")
         self._label = re.compile(rf"(?!\^)(?:{text_piece})++")
         self._escape = re.compile(rf"\\({escapable})")
-        self._html = re.compile(rf"({_TAG})|\\({escapable})|(&(?!{_ENTITY_AHEAD}))|(>)", re.IGNORECASE)
 
     @staticmethod
     def for_markdown(md: Markdown) -> InlineReader:
@@ -82,25 +82,25 @@ class InlineReader:
     def _text(self, text: str, stash: HtmlStash) -> AtomicString:
         if "<" not in text:
             return AtomicString(self._placeholders(text))
-        return AtomicString(stash.store(self._html.sub(_as_html, text)))
+        pieces = _TAGS.split(text)  # text, tag, text, tag, ..., text
+        pieces[0::2] = [self._as_html(piece) for piece in pieces[0::2]]
+        return AtomicString(stash.store("".join(pieces)))
 
     def _placeholders(self, text: str) -> str:
         return self._escape.sub(_escape_placeholder, text) if "\\" in text else text
 
+    def _as_html(self, text: str) -> str:
+        """Text as the page shows it: each escaped character as itself, then escaped as the serializer
+        escapes text (`&` that starts no entity, `>`; the reader lets no `<` through)."""
+        if "\\" in text:
+            text = self._escape.sub(r"\1", text)
+        if "&" in text:
+            text = _LONE_AMPERSAND.sub("&amp;", text)
+        return text.replace(">", "&gt;") if ">" in text else text
+
 
 def _escape_placeholder(match: re.Match[str]) -> str:
     return f"{STX}{ord(match.group(1))}{ETX}"
-
-
-def _as_html(match: re.Match[str]) -> str:
-    """A piece of a run holding tags as the page shows it: a tag as it is; text as the serializer
-    writes it (an escaped character as itself, `&` that starts no entity and `>` escaped)."""
-    tag, escaped, _, _ = match.groups()
-    if tag:
-        return tag
-    if escaped:
-        return "&gt;" if escaped == ">" else escaped
-    return "&amp;" if match.group(3) else "&gt;"
 
 
 @functools.lru_cache(maxsize=8)
