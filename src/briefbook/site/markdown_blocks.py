@@ -37,7 +37,6 @@ KNOWN_INLINE_PATTERNS = frozenset({
 })
 
 _SEPARATOR_CELL = re.compile(r" *-+ *")  # no colon: aligned columns are left to the tables extension
-_END_BORDER = re.compile(r"(?<!\\)(?:\\\\)*\|$")
 _PIPES = re.compile(r"\\\\|\\\||(\|)")
 _ATTRIBUTE_LINE = re.compile(r"  \{[ .#a-zA-Z0-9-]+\}")  # `  { .bb-event .bb-actor-x }` under an item
 # What would make an item's text a block of its own (a heading, a quote, a nested list, an admonition...)
@@ -87,7 +86,7 @@ class BlockPreprocessor(Preprocessor):
         if len(rows) < 2:
             return None
         header = rows[0].strip(" ")
-        border = header.startswith("|") or _END_BORDER.search(header) is not None
+        border = header.startswith("|") or _ends_with_pipe(header)
         head_cells = _split_row(header, border)
         separator = _split_row(rows[1].strip(" "), border)
         if len(head_cells) < 2 or len(separator) != len(head_cells) or not all(_SEPARATOR_CELL.fullmatch(c) for c in separator):
@@ -192,7 +191,8 @@ def _split_row(row: str, border: bool) -> list[str]:
     if border:
         if row.startswith("|"):
             row = row[1:]
-        row = _END_BORDER.sub("", row)
+        if _ends_with_pipe(row):
+            row = row[:-1]
     if "\\|" not in row:
         return row.split("|")  # no pipe is escaped
     cells, start = [], 0
@@ -202,3 +202,11 @@ def _split_row(row: str, border: bool) -> list[str]:
             start = match.end()
     cells.append(row[start:])
     return cells
+
+
+def _ends_with_pipe(row: str) -> bool:
+    """Whether the row ends with a pipe that no backslash escapes (the tables extension's end border)."""
+    if not row.endswith("|"):
+        return False
+    backslashes = len(row) - 1 - len(row[:-1].rstrip("\\"))
+    return backslashes % 2 == 0
