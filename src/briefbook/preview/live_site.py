@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
+import jinja2
+
 from mkdocs.commands.build import _build_extra_template, _build_theme_template
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -43,9 +45,11 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from ..site.material_search import keeps_material_search
+from ..site.pages import views_on_demand
 from ..site.search import SearchIndexError, build_search_index
 from .page_output import PageOutput
 from .state import Pass, Pending, ThemeEnvironment, config_bytes, digest, docs_stamp, theme_stamp
+from .views_on_demand import ViewsOnDemand
 
 log = logging.getLogger("mkdocs.plugins.briefbook")
 # With Material's search, past this many pages to write after one save, the pages the save did not
@@ -66,8 +70,9 @@ class LiveSite:
         self.output = PageOutput()
         self.theme = ThemeEnvironment()
         self.outputs: set[str] = set()
-        self.stale: dict[str, Pending] = {}  # by dest path in the site
-        self.writing: str | None = None  # the dest path of the stale page the background is writing
+        self.stale: dict[str, Pending] = {}  # by dest path in the site, the biggest first (`_order_stale`)
+        self.views = ViewsOnDemand()
+        views_on_demand()  # in this process, a view is rendered when it is written (views_on_demand.py)
         self.current: Pass | None = None
         self.lock = threading.RLock()  # one writer of pages at a time: a pass, a request or the background
         self.generation = 0
@@ -144,7 +149,9 @@ class LiveSite:
         try:
             briefbook.on_config(config)
             self.briefbook_ran = True
+            self.views.take(briefbook.pages, before, now=False)
             changed = [path for path, page in briefbook.pages.items() if before.get(path) != page.markdown]
+            changed += [path for path in self.views.pending if path not in changed]
             if (briefbook.pages.keys() != before.keys() or briefbook.signature != signature or docs != self.docs
                     or [d.text() for d in briefbook.errors] != errors
                     or theme_stamp(config) != self.theme_stamp or config_bytes(config) != self.config_bytes):
@@ -157,9 +164,11 @@ class LiveSite:
                 if file.page is None:  # briefs.json, the timeline's chart
                     file.copy_file()
                     continue
-                self.output.read(file.page, previous.config, previous.files)
+                if path not in self.views.pending:  # else read once made
+                    self.output.read(file.page, previous.config, previous.files)
                 self.deferred.add(file.src_uri)  # converted when it is written: on request or in the background
                 self.stale[file.abs_dest_path] = Pending(file.page)
+            self._order_stale()
             briefbook.on_post_build(config=previous.config)
             finished = True
             return 0
@@ -172,12 +181,16 @@ class LiveSite:
         self.config_bytes = config_bytes(config)
         inclusion = InclusionLevel.is_in_serve
         ran = config.plugins.get("briefbook") if briefbook_ran else None
+        briefbook = config.plugins.get("briefbook")
+        before = {path: page.markdown for path, page in briefbook.pages.items()} if briefbook is not None else {}
         for method in config.plugins.events["config"]:  # as `config.plugins.on_config`, less a stage already run
             if ran is None or getattr(method, "__self__", None) is not ran:
                 config = method(config) or config
         briefbook = config.plugins.get("briefbook")
         if briefbook is not None:
             briefbook.previewing = True  # indexed in the background once every page is written; each page written before it is served
+            if ran is None:
+                self.views.take(briefbook.pages, before, now=keeps_material_search(config))
         config.plugins.on_pre_build(config=config)
         files = get_files(config)
         stamp = self.theme_stamp = theme_stamp(config)
@@ -234,19 +247,20 @@ class LiveSite:
             if len(eager) > EAGER_PAGES:
                 eager = []
         self.stale = {}
-        writing = {f.src_uri for f in to_write}
+        writing = {f.src_uri for f in to_write} | set(self.views.pending)
         for file in doc_files:
             # Material's search plugin gathers every page in on_page_context, written or not, in the build's order
             context = self.output.context(file.page, current) if material_search else None
             if file.src_uri in writing:
                 self.stale[file.abs_dest_path] = Pending(file.page, context)
+        self.deferred = deferred
         for file in eager:
-            self.output.write(self.stale.pop(file.abs_dest_path), current, deferred)
+            self._write(self.stale.pop(file.abs_dest_path))
+        self._order_stale()
         outputs = {f.abs_dest_path for f in files}
         for gone in self.outputs - outputs:
             Path(gone).unlink(missing_ok=True)
         self.outputs = outputs
-        self.deferred = deferred
         self.output.forget_all_but(files)
         config.plugins.on_post_build(config=config)
         return len(eager)
@@ -254,15 +268,50 @@ class LiveSite:
 
     # -- requests and the background --------------------------------------------------------------
 
+    def _order_stale(self) -> None:
+        """The stale pages, the biggest first: the background takes the last, so that the small pages
+        are written before the views, seconds each at 1,000 briefs."""
+        self.stale = dict(sorted(self.stale.items(), key=lambda item: -len(item[1].page.markdown or "")))
+
+    def _write(self, pending: Pending, one_step: bool = False) -> bool:
+        """Write a stale page: first make it if it is a view still to make (and read it again),
+        then convert it if its Markdown is not the one last converted, then lay it out. With
+        `one_step`, only the first of these still to do, so that the background gives way to a
+        save between them. Whether the page is written."""
+        current = self.current
+        assert current is not None
+        page, config, files = pending.page, current.config, current.files
+        briefbook = config.plugins.get("briefbook")
+        try:
+            made = briefbook is not None and self.views.make(page.file.src_uri, briefbook.pages, page.file.abs_src_path)
+        except jinja2.TemplateError as err:  # a project's view template: said as a failed save is, the page left as it was
+            log.error("briefbook: %s", err)
+            made = False
+        if made:
+            pending.page, key, _ = self.output.read(page, config, files)
+            if self.output.converted_from(page.file.src_uri, key):
+                self.output.reuse(pending.page)
+                self.deferred.discard(page.file.src_uri)
+            else:
+                self.deferred.add(page.file.src_uri)
+            if one_step:
+                return False
+        if one_step and page.file.src_uri in self.deferred:
+            self.output.convert(pending.page, config, files, self.output.keys[page.file.src_uri])
+            self.deferred.discard(page.file.src_uri)
+            return False
+        self.output.write(pending, current, self.deferred)
+        return True
+
     def ensure(self, path: str) -> None:
         """Write the page at this path of the site now, if it is stale: called before it is served."""
-        if path not in self.stale and path != self.writing:
+        if path not in self.stale:
             return
         self.quiet_after = time.monotonic() + QUIET_SECONDS  # the pages it links to may come next
         with self._first():
             pending = self.stale.pop(path, None)
             if pending is not None and self.current is not None:
-                self.output.write(pending, self.current, self.deferred)
+                self._write(pending)
 
     def _gives_way(self) -> bool:
         """Whether the background leaves the lock to a save or a request, waiting or likely to come."""
@@ -277,11 +326,9 @@ class LiveSite:
                 if self.stale:
                     if self._gives_way():  # again: a pass may have ended while this waited for the lock
                         continue
-                    self.writing, pending = self.stale.popitem()  # a request for it waits for the lock, then serves it written
-                    try:
-                        self.output.write(pending, self.current, self.deferred)
-                    finally:
-                        self.writing = None
+                    path = next(reversed(self.stale))  # the smallest; it stays stale until written
+                    if self._write(self.stale[path], one_step=True):
+                        del self.stale[path]
                     continue
                 current = self.current
             generation = self.generation

@@ -74,7 +74,7 @@ class PageCache:
         """What an earlier run made under `key`, if its own input (`own`) and every answer the corpus
         gave while making it are unchanged; else made now, with what it asked noted for the next run."""
         entry = self.store.get(key)
-        if entry is not None and entry[0] == own and (self.corpus_unchanged or self.answers.same(entry[1], _OF_BODIES if self.bodies_only else None)):
+        if self._still_right(entry, own):
             _, asked, made, pieces = entry
             for piece in pieces:  # kept for the next run that makes this again
                 self.store.get(piece)
@@ -92,6 +92,21 @@ class PageCache:
             outer_pieces.add(key)
             outer_pieces.update(pieces)
         return made
+
+    def reused(self, key: Hashable, own: Any) -> Any:
+        """What `reused_or_made` would reuse under `key` (a page, not a piece of one), or None when
+        it would make it again; then what is kept under `key` is let go, so that no later run takes
+        it for this corpus's before it is made."""
+        entry = self.store.get(key)
+        if self._still_right(entry, own):
+            return entry[2]
+        if entry is not None:
+            self.store.put(key, None)
+        return None
+
+    def _still_right(self, entry: Any, own: Any) -> bool:
+        return entry is not None and entry[0] == own and (
+            self.corpus_unchanged or self.answers.same(entry[1], _OF_BODIES if self.bodies_only else None))
 
     def _note(self, question: tuple, answer: bytes) -> None:
         """A question of a brief, asked of whatever is being made when the template reads it."""

@@ -11,7 +11,7 @@ import functools
 import os
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Hashable, TypeVar
 from urllib.parse import quote
@@ -51,6 +51,25 @@ class Page:
     path: str  # e.g. "actors/japan.md"
     markdown: str
     source: str | None = None  # the brief file it comes from, for the edit link
+
+
+@dataclass(frozen=True)
+class OnDemand(Page):
+    """A view whose answers changed, left to be made when it is asked for (`views_on_demand`):
+    its `markdown` is empty until `make` gives the page."""
+
+    make: Callable[[], Page] | None = field(default=None, compare=False, repr=False)
+
+
+_on_demand = False
+
+
+def views_on_demand() -> None:
+    """In this process (the preview), a view that cannot be reused from the page cache is left to
+    its `OnDemand.make`: a title edit changes the timeline, sources and matrix views, seconds of
+    rendering that a save need not wait for when the page shown is another."""
+    global _on_demand
+    _on_demand = True
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -134,7 +153,11 @@ class Renderer:
     def _view(self, template: str, path: str, own: Any = None) -> Page:
         # `own`: what the view shows beyond the corpus questions it asks (the history and the
         # scorecard are whole-book answers, covered by the cache's version and by this)
-        return self._reused_or_made(path, (own, self.last_review), lambda corpus: Page(path, self.render(template, path, corpus)))
+        own, cache = (own, self.last_review), self.cache
+        make = lambda corpus: Page(path, self.render(template, path, corpus))  # noqa: E731
+        if _on_demand and cache is not None:
+            return cache.reused(path, own) or OnDemand(path, "", make=lambda: cache.reused_or_made(path, own, make))
+        return self._reused_or_made(path, own, make)
 
     def _scored(self) -> bytes:
         card = self.scorecard
