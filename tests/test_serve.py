@@ -2,7 +2,8 @@
 
 A server runs on a copy of the fixture project while the briefs are edited as an analyst edits
 them: a brief's prose, a summary the views show, a stance, a title (the navigation of every page),
-a brief added, then removed. After each save, as soon as the server signals the new version (the
+a brief added, then removed; two saves in a row; a title edit, then a brief broken and fixed.
+After each save, as soon as the server signals the new version (the
 signal the browser reloads on), every page it serves is the page of a clean `mkdocs build` of the
 same briefs, byte for byte (less the live-reload script it injects): the page itself, its
 navigation, the views, the tags, briefs.json. The search index may follow a moment later, but
@@ -91,6 +92,18 @@ def edits(project: Path) -> list[tuple[str, callable, str | None]]:
         text = japan.read_text(encoding="utf-8").replace("title: Japan (retitled)", "title: South Korea")
         added.write_text(text.replace("role: ally", "role: stakeholder"), encoding="utf-8")
 
+    def saves_in_a_row() -> None:  # the second before the first's views are made
+        set_field(japan, "title", "Japan (retitled twice)")
+        time.sleep(0.3)
+        edit(japan, "stance: relief only for verified steps", "stance: relief for verified steps only")
+
+    def broken_then_fixed() -> None:  # the views left to make by the title edit, made from the last good briefs
+        set_field(japan, "title", "Japan (retitled thrice)")
+        time.sleep(0.5)
+        set_field(japan, "role", "no-such-role")
+        time.sleep(1.0)
+        set_field(japan, "role", "ally")
+
     return [
         ("prose", lambda: japan.write_text(japan.read_text(encoding="utf-8") + "\nA new closing paragraph on the abductions.\n",
                                            encoding="utf-8"), None),
@@ -99,6 +112,8 @@ def edits(project: Path) -> list[tuple[str, callable, str | None]]:
         ("title", lambda: set_field(japan, "title", "Japan (retitled)"), None),
         ("added", add, None),
         ("removed", added.unlink, "actors/korea/"),
+        ("saves in a row", saves_in_a_row, None),
+        ("a broken brief fixed", broken_then_fixed, None),
     ]
 
 
@@ -117,8 +132,10 @@ def test_every_save_serves_what_a_clean_build_gives(search: str, tmp_path: Path)
         for kind, save, gone in edits(project):
             shown = epoch(base)
             save()
+            saved = round(time.monotonic() * 1000)  # the server's epochs are the monotonic clock's ms when a pass began
             clean = clean_build(project, tmp_path / "clean")
-            epoch(base, shown)
+            while shown <= saved:  # a pass that began after the last write of the save
+                shown = epoch(base, shown)
             site, _ = differences(base, clean, index_folder)
             assert site == [], f"after the {kind} edit, the server showed these unlike a clean build: {site}"
             if gone:

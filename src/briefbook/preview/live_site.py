@@ -15,7 +15,9 @@ runs the stages of a MkDocs build on every save, in the same order and with ever
   of the page already written is not written again;
 - the pages to write again are marked stale, not written in the pass (after the first): a request
   for a stale page writes it before it is served (the browser asks for the page it shows as the
-  pass ends), and a background thread writes the rest, giving way to saves and requests;
+  pass ends), and a background thread writes the rest, giving way to saves and requests
+  (stale_pages.py);
+- a view that spans the book is rendered from the briefs only when it is written (views_on_demand.py);
 - the search index is made in the background once no page is stale, into a folder of its own,
   and swapped in whole; an index made while another save came in is thrown away.
 
@@ -26,15 +28,11 @@ a few seconds.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
-
-import jinja2
 
 from mkdocs.commands.build import _build_extra_template, _build_theme_template
 from mkdocs.config import load_config
@@ -46,8 +44,8 @@ from mkdocs.structure.pages import Page
 
 from ..site.material_search import keeps_material_search
 from ..site.pages import views_on_demand
-from ..site.search import SearchIndexError, build_search_index
 from .page_output import PageOutput
+from .stale_pages import QUIET_SECONDS, StalePages
 from .state import Pass, Pending, ThemeEnvironment, config_bytes, digest, docs_stamp, theme_stamp
 from .views_on_demand import ViewsOnDemand
 
@@ -55,13 +53,11 @@ log = logging.getLogger("mkdocs.plugins.briefbook")
 # With Material's search, past this many pages to write after one save, the pages the save did not
 # change are written on request or in the background (at about 5 ms a page, 40 pages are a fifth of a second).
 EAGER_PAGES = 40
-# The background waits this long after a pass or a request for a stale page before it writes the next one:
-# the browser asks for the page it shows straight after the pass, and one big view the background
-# had begun (a second or two to convert at 1,000 briefs) would keep it waiting.
-QUIET_SECONDS = 1.0
 
 
-class LiveSite:
+class LiveSite(StalePages):
+    """The site between saves: each save's pass (here), the stale pages written on request or in the background (stale_pages.py)."""
+
     def __init__(self, config_file: str | None, site_dir: str, dev_addr: str | None):
         self.config_file = config_file
         self.site_dir = site_dir
@@ -72,6 +68,7 @@ class LiveSite:
         self.outputs: set[str] = set()
         self.stale: dict[str, Pending] = {}  # by dest path in the site, the biggest first (`_order_stale`)
         self.views = ViewsOnDemand()
+        self.convert_here: set[str] = set()  # pages a child failed to convert: converted in this process
         views_on_demand()  # in this process, a view is rendered when it is written (views_on_demand.py)
         self.current: Pass | None = None
         self.lock = threading.RLock()  # one writer of pages at a time: a pass, a request or the background
@@ -102,17 +99,6 @@ class LiveSite:
         return config
 
     # -- one pass: every stage of a build, reusing what the save did not change --------------------
-
-    @contextlib.contextmanager
-    def _first(self) -> Iterator[None]:
-        """The lock, before the background's next page: a lock is not fair, and the background,
-        taking it again at once, would keep a save or a request waiting until every stale page is written."""
-        with self.counting:
-            self.waiting += 1
-        with self.lock:
-            with self.counting:
-                self.waiting -= 1
-            yield
 
     def refresh(self) -> None:
         with self._first():
@@ -264,90 +250,3 @@ class LiveSite:
         self.output.forget_all_but(files)
         config.plugins.on_post_build(config=config)
         return len(eager)
-
-
-    # -- requests and the background --------------------------------------------------------------
-
-    def _order_stale(self) -> None:
-        """The stale pages, the biggest first: the background takes the last, so that the small pages
-        are written before the views, seconds each at 1,000 briefs."""
-        self.stale = dict(sorted(self.stale.items(), key=lambda item: -len(item[1].page.markdown or "")))
-
-    def _write(self, pending: Pending, one_step: bool = False) -> bool:
-        """Write a stale page: first make it if it is a view still to make (and read it again),
-        then convert it if its Markdown is not the one last converted, then lay it out. With
-        `one_step`, only the first of these still to do, so that the background gives way to a
-        save between them. Whether the page is written."""
-        current = self.current
-        assert current is not None
-        page, config, files = pending.page, current.config, current.files
-        briefbook = config.plugins.get("briefbook")
-        try:
-            made = briefbook is not None and self.views.make(page.file.src_uri, briefbook.pages, page.file.abs_src_path)
-        except jinja2.TemplateError as err:  # a project's view template: said as a failed save is, the page left as it was
-            log.error("briefbook: %s", err)
-            made = False
-        if made:
-            pending.page, key, _ = self.output.read(page, config, files)
-            if self.output.converted_from(page.file.src_uri, key):
-                self.output.reuse(pending.page)
-                self.deferred.discard(page.file.src_uri)
-            else:
-                self.deferred.add(page.file.src_uri)
-            if one_step:
-                return False
-        if one_step and page.file.src_uri in self.deferred:
-            self.output.convert(pending.page, config, files, self.output.keys[page.file.src_uri])
-            self.deferred.discard(page.file.src_uri)
-            return False
-        self.output.write(pending, current, self.deferred)
-        return True
-
-    def ensure(self, path: str) -> None:
-        """Write the page at this path of the site now, if it is stale: called before it is served."""
-        if path not in self.stale:
-            return
-        self.quiet_after = time.monotonic() + QUIET_SECONDS  # the pages it links to may come next
-        with self._first():
-            pending = self.stale.pop(path, None)
-            if pending is not None and self.current is not None:
-                self._write(pending)
-
-    def _gives_way(self) -> bool:
-        """Whether the background leaves the lock to a save or a request, waiting or likely to come."""
-        return bool(self.waiting or (self.stale and time.monotonic() < self.quiet_after))
-
-    def _background(self) -> None:
-        while not self.stopping:
-            if self._gives_way():
-                time.sleep(0.02)
-                continue
-            with self.lock:
-                if self.stale:
-                    if self._gives_way():  # again: a pass may have ended while this waited for the lock
-                        continue
-                    path = next(reversed(self.stale))  # the smallest; it stays stale until written
-                    if self._write(self.stale[path], one_step=True):
-                        del self.stale[path]
-                    continue
-                current = self.current
-            generation = self.generation
-            if current is None or self.indexed_generation == generation or keeps_material_search(current.config):
-                with self.work:
-                    self.work.wait(timeout=1)
-                continue
-            try:
-                build_search_index(Path(self.site_dir), wanted=lambda: self.generation == generation)
-                self.search_error = None
-            except SearchIndexError as err:
-                self.search_error = str(err)
-                log.error("briefbook: %s", err)
-            self.indexed_generation = generation
-
-    def start(self) -> None:
-        self.background.start()
-
-    def stop(self) -> None:
-        self.stopping = True
-        with self.work:
-            self.work.notify_all()
