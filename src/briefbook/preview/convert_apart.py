@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page
 from .state import Converted
 
 # a conversion that takes longer than this (seconds) is given up: the page is converted in the server
-TIMEOUT = 120.0
+TIMEOUT = 60.0
 
 
 @dataclass
