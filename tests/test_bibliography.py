@@ -77,6 +77,15 @@ def test_bibtex_escapes_what_latex_reads_and_keeps_each_name_whole():
     assert entry.fields["url"] == "https://example.org/a_b%20c?x=%7B1%7D"  # read verbatim: not escaped
 
 
+def test_bibtex_writes_a_tilde_as_the_command_that_prints_it_and_names_with_one_space_between_words():
+    # a tilde is LaTeX's unbreakable space: written as a command, which eats the space after it
+    source = AWKWARD.model_copy(update={"title": "a~b ~ c~~", "author": "Lee   Chi-dong and O~Haye", "note": "~"})
+    entry = parse_string(bibtex([source]), "bibtex").entries["awkward"]
+    assert entry.fields["title"] == r"a\textasciitilde b \textasciitilde\ c\textasciitilde \textasciitilde"
+    assert entry.fields["note"] == r"\textasciitilde"
+    assert [str(p) for p in entry.persons["author"]] == ["{Lee Chi-dong}", "{O Haye}"]  # words as BibTeX splits them
+
+
 def test_csl_json_keeps_the_text_and_gives_names_as_written():
     [item] = json.loads(csl_json([AWKWARD]))
     assert item["title"] == AWKWARD.title and item["type"] == "article-newspaper" and item["container-title"] == "Yonhap"

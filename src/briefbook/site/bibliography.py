@@ -2,7 +2,8 @@
 
 CSL JSON is the data format of the Citation Style Language (Zotero, Mendeley, pandoc and every CSL
 processor read it); it is plain JSON, so the standard library writes it. BibTeX is LaTeX inside
-a format of its own, so pybtex writes it: the escapes of `&`, `%`, `#`, `_` and braces.
+a format of its own: the escapes of `&`, `%`, `#`, `_`, `~`, braces and backslashes, written here as
+pybtex's writer writes them (which costs a Python call per character: seconds for a large book).
 
 Authors are given as the sources write them ("Lee Chi-dong", "Richard N. Haass"): a name is never
 split into family and given names, since Korean, Japanese and Chinese names put the family name
@@ -11,13 +12,12 @@ first and a guess would misfile them. CSL takes such names as `literal`, BibTeX 
 
 from __future__ import annotations
 
-import io
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from pybtex.database import BibliographyData, Entry, Person
-from pybtex.database.output.bibtex import Writer
+from pybtex.bibtex.utils import split_tex_string
 
 from ..format.model import Source
 
@@ -57,53 +57,51 @@ def csl_json(sources: Iterable[Source]) -> str:
     return "[\n" + ",\n".join(items) + "\n]\n"
 
 
-# Braces group in BibTeX, even escaped, and an unmatched one breaks the file; pybtex's escaping
-# (latexcodec) leaves braces and backslashes as LaTeX. Each is held as a private-use character
-# through the escaping and written as LaTeX's command for it.
-_HELD = str.maketrans({"{": "\ue000", "}": "\ue001", "\\": "\ue002"})
-_COMMANDS = {"\ue000": r"\textbraceleft{}", "\ue001": r"\textbraceright{}", "\ue002": r"\textbackslash{}"}
+# What LaTeX reads as markup in a field, each written as the command or escape that prints it, as
+# pybtex's writer (latexcodec, `ulatex+UTF-8`) writes them; every other character is kept as it is.
+# Braces group in BibTeX, even escaped, and an unmatched one breaks the file, so they and the
+# backslash are commands too. A tilde is a control word, which eats the space after it: `\ ` keeps
+# a space, and a space parts it from any other character.
+_ESCAPES = str.maketrans({"#": r"\#", "%": r"\%", "&": r"\&", "_": r"\_",
+                          "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "\\": r"\textbackslash{}"})
+_TILDE = re.compile("~( ?)")
 
 
-class _BibtexWriter(Writer):
-    """pybtex's BibTeX writer, with braces and backslashes of the text written as commands, each
-    name braced whole, and the address left as written: `url` is read verbatim by biblatex and by
-    hyperref's \\url, where an escaped `\\_` or `\\%` would be taken literally."""
-
-    def _encode(self, text: str) -> str:
-        return "".join(_COMMANDS.get(c, c) for c in super()._encode(text.translate(_HELD)))
-
-    def _write_persons(self, stream, persons, role):  # type: ignore[no-untyped-def]
-        if persons:
-            names = " and ".join("{" + self._encode(person.get_part_as_text("last")) + "}" for person in persons)
-            stream.write(f",\n    {role} = {self.quote(names)}")
-
-    def _write_field(self, stream, type, value):  # type: ignore[no-untyped-def] # noqa: A002 - pybtex's names
-        if type == "url":
-            stream.write(f",\n    {type} = {self.quote(value.replace('{', '%7B').replace('}', '%7D'))}")
-        else:
-            super()._write_field(stream, type, value)
+def _tilde(match: re.Match) -> str:
+    if match.group(1):
+        return r"\textasciitilde\ "
+    return r"\textasciitilde" if match.end() == len(match.string) else r"\textasciitilde "
 
 
-def bibtex_entry(source: Source) -> Entry:
-    fields = {
-        "title": source.title,
-        "publisher": source.publisher,
-        "year": str(source.date.year),
-        "month": str(source.date.month),
-        "date": source.date.isoformat(),  # biblatex's full date; BibTeX reads year and month
-        "url": source.url,
-        "keywords": source.category,
-    }
+def latex_text(text: str) -> str:
+    """Text as a BibTeX field's LaTeX that prints it as written."""
+    text = text.translate(_ESCAPES)
+    return _TILDE.sub(_tilde, text) if "~" in text else text
+
+
+def _quoted(value: str) -> str:
+    # a field's delimiters: quotes, or braces where the value holds a quote
+    return f"{{{value}}}" if '"' in value else f'"{value}"'
+
+
+def bibtex_entry(source: Source) -> str:
+    """One source as a BibTeX `@misc` entry: each name braced whole (printed as written, never
+    split), the address left as written: `url` is read verbatim by biblatex and by hyperref's
+    \\url, where an escaped `\\_` or `\\%` would be taken literally."""
+    fields = []
+    if authors := _authors(source):
+        # a name's words as BibTeX reads them: split at white space outside braces, one space between
+        names = " and ".join("{" + latex_text(" ".join(split_tex_string(name))) + "}" for name in authors)
+        fields.append(("author", names))
+    fields += [("title", latex_text(source.title)), ("publisher", latex_text(source.publisher)), ("year", str(source.date.year)),
+               ("month", str(source.date.month)),
+               ("date", source.date.isoformat()),  # biblatex's full date; BibTeX reads year and month
+               ("url", source.url.replace("{", "%7B").replace("}", "%7D")), ("keywords", latex_text(source.category))]
     if source.note:
-        fields["note"] = source.note
-    # each name is written in braces (see _BibtexWriter): one name, printed as written
-    persons = {"author": [Person(last=name) for name in _authors(source)]}
-    return Entry("misc", fields=fields, persons=persons if persons["author"] else None)
+        fields.append(("note", latex_text(source.note)))
+    return f"@misc{{{source.id}" + "".join(f",\n    {name} = {_quoted(value)}" for name, value in fields) + "\n}\n"
 
 
 def bibtex(sources: Iterable[Source]) -> str:
     """The sources as BibTeX `@misc` entries, in id order."""
-    data = BibliographyData({s.id: bibtex_entry(s) for s in sorted(sources, key=lambda s: s.id)})
-    out = io.StringIO()
-    _BibtexWriter(encoding="UTF-8").write_stream(data, out)
-    return out.getvalue()
+    return "\n".join(bibtex_entry(s) for s in sorted(sources, key=lambda s: s.id))
