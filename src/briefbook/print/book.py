@@ -24,7 +24,8 @@ from ..format.model import LIKELIHOOD_RANGES, Source
 from ..format.settings import Settings
 from ..format.site_config import plain, read_config
 from ..format.validate import BriefFile
-from ..site.environment import PRIORITY_DOTS, SECTIONS
+from ..site.environment import SECTIONS
+from ..site.pieces import PRIORITY_DOTS
 from ..site.escaping import id_value
 from .typst_body import BodyTargets, body_typst, gated, string_literal, typst_text
 

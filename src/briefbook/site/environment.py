@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import types
+from typing import Any, Callable
 
 import jinja2
 from jinja2.compiler import CodeGenerator
+from jinja2.utils import internalcode
 from markupsafe import Markup
 
 from ..corpus.corpus import ROLE_TITLES
@@ -17,12 +20,11 @@ from ..files.shipped import default_templates_dir, template_options
 from ..corpus.scorecard import PROBABILITY
 from ..format.model import LIKELIHOOD_RANGES
 from ..format.settings import Settings
+from .pieces import PIECES, PRIORITY_DOTS
 from .escaping import code_span, html_text, id_value, markdown_text, meta_value, url_value
 from .template_cache import compiled_templates
 
 SECTIONS = {"summit": "summits", "actor": "actors", "issue": "issues"}
-# Priority as filled dots: a shape that reads without colour, in print and for colour-blind readers.
-PRIORITY_DOTS = {"high": "●●●", "medium": "●●○", "low": "●○○"}
 
 
 class _MarkdownCodeGenerator(CodeGenerator):
@@ -37,8 +39,35 @@ class _MarkdownCodeGenerator(CodeGenerator):
         self.write("(" + finalize.src)
 
 
+# What a template most often calls: a macro (which takes the evaluation context first) or a plain
+# function. Jinja asks each callable, on every call, what it takes first.
+_PLAIN_CALLABLES = frozenset((types.FunctionType, types.MethodType, types.BuiltinFunctionType, type(functools.lru_cache(None)(len))))
+
+
+class _MarkdownContext(jinja2.runtime.Context):
+    """Makes the calls Jinja's context makes, passing a macro its evaluation context and a plain
+    function nothing, without asking them on each call (some seventy calls on a brief's page, and
+    a tenth of its profiled time); any other callable is Jinja's to call."""
+
+    @internalcode
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names, so that no keyword argument clashes
+        kind = type(__obj)
+        if kind is jinja2.runtime.Macro:
+            args = (__self.eval_ctx, *args)
+        elif kind not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 class _MarkdownEnvironment(jinja2.Environment):
     code_generator_class = _MarkdownCodeGenerator
+    context_class = _MarkdownContext
 
 
 def environment(settings: Settings) -> jinja2.Environment:
@@ -64,11 +93,13 @@ def _environment(settings: Settings) -> jinja2.Environment:
         # and makes macro output Markup, so that it is not escaped twice.
         autoescape=True,
         finalize=markdown_text,
+        # one run renders each template many times; a preview keeps the environment and reloads a changed template
+        auto_reload=kept(),
     )
     env.filters.update(html=html_text, meta=meta_value, url=url_value, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)), id=id_value,
                        code=code_span, day=_day)
     env.globals.update(likelihood_ranges=LIKELIHOOD_RANGES, likelihood_midpoints=PROBABILITY, priority_dots=PRIORITY_DOTS, sections=SECTIONS, role_titles=ROLE_TITLES,
-                       range=_BoundedRange(), memo=_Memo(), print_edition=settings.pdf)
+                       range=_BoundedRange(), memo=_Memo(), print_edition=settings.pdf, pieces=PIECES)
     return env
 
 
@@ -85,9 +116,11 @@ class _Memo:
     def reset(self) -> None:
         self._made.clear()
 
-    def __call__(self, macro: jinja2.runtime.Macro, *args: object) -> Markup:
-        # a macro is made again on each page that imports its module, from the same code
-        key = (macro._func.__code__, tuple(map(id, args)))
+    def __call__(self, macro: jinja2.runtime.Macro | Callable[..., Markup], *args: object) -> Markup:
+        # a macro is made again on each page that imports its module, from the same code; a
+        # piece made in Python (pieces.py) is the same function on every page
+        maker = macro._func.__code__ if isinstance(macro, jinja2.runtime.Macro) else macro
+        key = (maker, tuple(map(id, args)))
         known = self._made.get(key)
         if known is None:  # the arguments are kept, so that their ids stay theirs while the run lasts
             known = self._made[key] = (args, macro(*args))
