@@ -43,7 +43,9 @@ EXPORT_FILE = "briefs.json"
 VIEWS = ("matrix", "timeline", "watch", "sources")
 CHANGES = "changes.md"  # the book's revisions, newest first
 HOME = "index.md"  # the book's front page, made from the briefs unless the docs folder has its own
-_EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
+# written with its literal head, which the regular expression engine finds by a fast search: `\n{3,}`
+# tried a match at every character (a millisecond for an 11 KB page, 15 times this)
+_EXTRA_BLANK_LINES = re.compile("\n\n\n+")
 
 
 @dataclass(frozen=True)
