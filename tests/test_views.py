@@ -160,3 +160,24 @@ def test_views_are_in_the_navigation(site):
     nav = page(site, "views").select_one("nav.md-nav--primary")
     labels = {a.get_text(strip=True) for a in nav.select("a")}
     assert {"Positions matrix", "Timeline", "What to watch", "Sources", "Tags"} <= labels
+
+
+def test_a_project_s_macro_replaces_a_piece_made_in_python(tmp_path):
+    # the smallest pieces (site/pieces.py) are named in _macros.md.j2; a project's copy of it may
+    # define a macro of the same name, which every page then uses, in the matrix as on the brief
+    from helpers import valid_project
+
+    from briefbook.files.shipped import default_templates_dir
+
+    project = valid_project(tmp_path / "project")
+    project.write("mkdocs.yml", "site_name: Pieces\ntheme:\n  name: material\nplugins:\n  - briefbook\n")
+    project.write("docs/index.md", "# Home\n")
+    shipped = (default_templates_dir() / "_macros.md.j2").read_text(encoding="utf-8")
+    project.write("templates/_macros.md.j2", shipped + "\n{% macro priority_mark(priority) -%}\nPRIORITY-{{ priority|upper }}\n{%- endmacro %}\n")
+    (tmp_path / "out").mkdir()
+    result = project.run("render", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    issue = (tmp_path / "out" / "docs" / "issues" / "denuclearization.md").read_text(encoding="utf-8")
+    matrix = (tmp_path / "out" / "docs" / "views" / "matrix.md").read_text(encoding="utf-8")
+    assert "PRIORITY-HIGH" in issue and "PRIORITY-HIGH" in matrix
+    assert "bb-priority" not in issue and "[[1]](#source-" in issue  # the other pieces are still briefbook's
