@@ -30,6 +30,9 @@ class Corpus:
     # every file it was linked from (name and digest of the bytes), today and the age limit: two
     # corpora with the same signature answer every question the same way
     signature: bytes = b""
+    # the same without the bodies (corpus/link.py): two corpora with the same fronts answer every
+    # question the same way but those of a body, a whole file or where a body cites its sources
+    fronts: bytes = b""
 
     def of_kind(self, kind: str) -> list[BriefFile]:
         return [b for b in self.briefs.values() if b.kind == kind]

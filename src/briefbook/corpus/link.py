@@ -60,6 +60,14 @@ def _closest(value: str, known: Iterable[str]) -> str:
     return f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
 
 
+def _fronts(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int) -> bytes:
+    """The corpus without its bodies: each brief's front matter and the sources its body cites (not
+    where), each sources file, the day and the age limit."""
+    parts = sorted((f.raw.display, f.raw.front_digest, tuple(c[0] for c in f.citations)) if isinstance(f, BriefFile)
+                   else (f.raw.display, f.raw.digest, ()) for f in files)
+    return digest(repr(parts + [today, max_age_days]).encode())
+
+
 def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int) -> tuple[Corpus, list[Diagnostic]]:
     """Index the files and check every reference between them."""
     problems: list[Diagnostic] = []
@@ -93,7 +101,7 @@ def link(files: list[BriefFile | SourcesFile], today: dt.date, max_age_days: int
             declare(source, functools.partial(f.at, ("sources", i, "id"), ""))
 
     signature = digest(repr(sorted((f.raw.display, f.raw.digest) for f in files) + [today, max_age_days]).encode())
-    corpus = Corpus(dict(sorted(briefs.items())), sources, today, max_age_days, signature)
+    corpus = Corpus(dict(sorted(briefs.items())), sources, today, max_age_days, signature, _fronts(files, today, max_age_days))
     issue_ids = {b.id for b in corpus.of_kind("issue")}
     actor_ids = {b.id for b in corpus.of_kind("actor")}
 

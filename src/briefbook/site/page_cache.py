@@ -25,20 +25,20 @@ reused.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable, Hashable, TypeVar
+import marshal
+import pickle
+from pathlib import Path
+from typing import Any, Callable, Hashable, NamedTuple, TypeVar
 
 from ..corpus.corpus import Corpus
 from ..files.shipped import default_templates_dir
-from ..files.store import digest, enabled, kept, opened
-from ..files.writer import write_atomic
+from ..files.store import Store, digest, enabled, opened, read_checked, write_checked
 from ..format.settings import Settings
 from ..format.validate import BriefFile
-from .questions import BODY, FILE, Answers, Fingerprints, RecordingCorpus, front_signature
+from .questions import ANY_BODY, OF_BODIES, Answers, Fingerprints, RecordingCorpus, bodies_read
 
 __all__ = ["PageCache", "RecordingCorpus", "inputs_version", "whole"]
 _Made = TypeVar("_Made")
-# what a body edit can change when every front matter is as it was: the body, and the whole file
-_OF_BODIES = frozenset((BODY, FILE))
 
 
 class PageCache:
@@ -50,18 +50,19 @@ class PageCache:
         self.store = opened(settings.cache, "rendered", inputs_version(settings) + also)
         self.fingerprint = Fingerprints()
         self.answers = Answers(corpus, self.fingerprint)
-        # Whom the cached pages were last checked against: when it is this corpus, every answer is
-        # the same. Removed while the shards are written, so that a run stopped halfway leaves the
-        # next one to check each page.
-        self._checked_against = settings.cache / "rendered.corpus"
-        try:
-            self.corpus_unchanged = self._checked_against.read_bytes() == self.store.version + corpus.signature
-        except OSError:
-            self.corpus_unchanged = False
-        # A store kept in memory (a preview) remembers the corpus of its last run as every question
-        # but those of a body or a whole file see it; when that is this one's, only those are asked again.
-        self.front = front_signature(corpus, self.fingerprint) if kept() else b""
-        self.bodies_only = bool(self.front) and getattr(self.store, "front", None) == self.front
+        self._checked_against = settings.cache / CHECKED_FILE
+        self.bodies = {b.id: b.raw.digest for b in corpus.briefs.values()}
+        last = checked_corpus(self.store, self._checked_against)
+        # what this run puts is made from this corpus, not that one: said again once it is saved
+        self.store.checked = None
+        # When the cached pages were last checked against this very corpus, every answer is the
+        # same; when against one that differs from it only in some briefs' bodies, only the
+        # questions of those bodies can have other answers, and only the entries that asked them
+        # are asked again (None: the corpus differs elsewhere, every entry is asked again).
+        self.corpus_unchanged = last is not None and last.signature == corpus.signature
+        self.changed_bodies: frozenset[str] | None = None
+        if last is not None and last.fronts == corpus.fronts:
+            self.changed_bodies = frozenset(i for i, d in self.bodies.items() if last.bodies.get(i) != d)
         # what is being made, innermost last: the questions each has asked, and the pieces it holds
         self._making: list[tuple[dict, set]] = []
 
@@ -74,10 +75,13 @@ class PageCache:
         """What an earlier run made under `key`, if its own input (`own`) and every answer the corpus
         gave while making it are unchanged; else made now, with what it asked noted for the next run."""
         entry = self.store.get(key)
-        if self._still_right(entry, own):
-            _, asked, made, pieces = entry
+        asked: dict | None = None
+        if entry is not None and entry[0] == own and self._still_true(entry):
+            _, _, made, pieces, _ = entry
             for piece in pieces:  # kept for the next run that makes this again
                 self.store.get(piece)
+            if self._making:
+                asked = _questions(entry)
         else:
             asked, pieces = {}, set()
             self._making.append((asked, pieces))
@@ -85,7 +89,8 @@ class PageCache:
                 made = make(RecordingCorpus(self.corpus, asked, self.fingerprint, self._note))
             finally:
                 self._making.pop()
-            self.store.put(key, (own, asked, made, frozenset(pieces)))
+            # the questions kept pickled, so that a run that need not ask them does not unpickle them
+            self.store.put(key, (own, pickle.dumps(asked, protocol=pickle.HIGHEST_PROTOCOL), made, frozenset(pieces), bodies_read(asked)))
         if self._making:  # a piece of what is being made: that depends on all the piece asked, and holds it
             outer_asked, outer_pieces = self._making[-1]
             outer_asked.update(asked)
@@ -93,20 +98,16 @@ class PageCache:
             outer_pieces.update(pieces)
         return made
 
-    def reused(self, key: Hashable, own: Any) -> Any:
-        """What `reused_or_made` would reuse under `key` (a page, not a piece of one), or None when
-        it would make it again; then what is kept under `key` is let go, so that no later run takes
-        it for this corpus's before it is made."""
-        entry = self.store.get(key)
-        if self._still_right(entry, own):
-            return entry[2]
-        if entry is not None:
-            self.store.put(key, None)
-        return None
-
-    def _still_right(self, entry: Any, own: Any) -> bool:
-        return entry is not None and entry[0] == own and (
-            self.corpus_unchanged or self.answers.same(entry[1], _OF_BODIES if self.bodies_only else None))
+    def _still_true(self, entry: tuple) -> bool:
+        """Whether every question the entry's maker asked has the answer it had."""
+        if self.corpus_unchanged:
+            return True
+        if self.changed_bodies is None:
+            return self.answers.same(_questions(entry))
+        read = entry[4]
+        if read.isdisjoint(self.changed_bodies) and ANY_BODY not in read:
+            return True
+        return self.answers.same(_questions(entry), OF_BODIES)
 
     def _note(self, question: tuple, answer: bytes) -> None:
         """A question of a brief, asked of whatever is being made when the template reads it."""
@@ -115,13 +116,45 @@ class PageCache:
 
     def save(self) -> None:
         """Keep what this run made and reused for the next; call it only after a complete run."""
+        checked = CheckedCorpus(self.corpus.signature, self.corpus.fronts, self.bodies)
         try:
+            # removed while the shards are written: a run stopped halfway leaves the next to ask every question
             self._checked_against.unlink(missing_ok=True)
             if self.store.save():
-                write_atomic(self._checked_against, self.store.version + self.corpus.signature)
-            self.store.front = self.front
-        except OSError:  # a read-only project still builds; the next run checks every page
+                write_checked(self._checked_against, self.store.version + marshal.dumps(tuple(checked)))
+        except OSError:  # a read-only project still builds; the next run asks every question
             pass
+        self.store.checked = checked  # a preview's store in memory holds this run's entries, saved or not
+
+
+CHECKED_FILE = "rendered.corpus"
+
+
+class CheckedCorpus(NamedTuple):
+    """The corpus the cached pages were last checked against."""
+
+    signature: bytes
+    fronts: bytes
+    bodies: dict[str, bytes]  # brief id -> the digest of its file
+
+
+def checked_corpus(store: Store, path: Path) -> CheckedCorpus | None:
+    """What the store's entries were last checked against: kept with a store in memory (None after a
+    run that did not finish), else read from `path`; None when unknown."""
+    if hasattr(store, "checked"):
+        return store.checked
+    content = read_checked(path)
+    if content is None or not content.startswith(store.version):
+        return None
+    try:
+        checked = CheckedCorpus(*marshal.loads(content[len(store.version):]))
+    except (ValueError, EOFError, TypeError):
+        return None
+    return checked if isinstance(checked.bodies, dict) else None
+
+
+def _questions(entry: tuple) -> dict:
+    return pickle.loads(entry[1])
 
 
 def inputs_version(settings: Settings) -> bytes:

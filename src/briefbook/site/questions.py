@@ -47,6 +47,11 @@ _BRIEF = "brief"
 # The questions of one brief, (aspect, brief id[, field]): none is a name a corpus attribute can have.
 BODY, FIELD, FRONT, FILE, CITED = "@body", "@field", "@front", "@file", "@cited"
 BRIEF_ASPECTS = frozenset((BODY, FIELD, FRONT, FILE, CITED))
+# The questions whose answers a change to a body alone can change (Corpus.fronts is all the others
+# see): those of a brief's body, its whole file, where its body cites, and of the corpus's signature.
+_SIGNATURE = "signature"
+OF_BODIES = frozenset((BODY, FILE, CITED, _SIGNATURE))
+ANY_BODY = "*"  # not an id: ids are lowercase letters, digits and hyphens
 _MISSING = ("@missing",)  # the answer for a field the brief's model does not have
 _IDENTITY = frozenset(("id", "kind", "display"))  # what a brief's fingerprint already holds
 
@@ -345,9 +350,7 @@ class Answers:
         return fingerprint.answer(value(*args))
 
 
-def front_signature(corpus: Corpus, fingerprint: Fingerprints) -> bytes:
-    """The corpus as every question but those of a body or a whole file sees it: each brief's
-    front matter and the sources its body cites, each source, the day and the age limit."""
-    briefs = [(b.id, b.display, b.raw.front_digest, fingerprint.of_brief(b, CITED)) for b in corpus.briefs.values()]
-    sources = [(source_id, fingerprint.answer(source)) for source_id, source in corpus.sources.items()]
-    return digest(repr((briefs, sources, corpus.today, corpus.max_age_days)).encode())
+def bodies_read(asked: dict) -> frozenset[str]:
+    """The briefs whose body, whole file or body's citations these questions read (ANY_BODY for a
+    question of the corpus that spans every file): what a prose edit can change of their answers."""
+    return frozenset(ANY_BODY if question[0] == _SIGNATURE else question[1] for question in asked if question[0] in OF_BODIES)
