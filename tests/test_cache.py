@@ -20,10 +20,13 @@ from helpers import BUILD_EPOCH, copy_bundled_book, copy_project, edit, run
 
 from briefbook.cli import main
 from briefbook.corpus.load import load_corpus
+from briefbook.files import store
 from briefbook.files.store import DISABLE_VARIABLE, stored_entries, write_checked
 from briefbook.format.settings import read_settings
 from briefbook.site import pages as render
 from briefbook.site.export import canonical
+from briefbook.site.page_cache import CHECKED_FILE
+from briefbook.site.questions import Answers
 from briefbook.site.pages import render_pages
 
 LATER_EPOCH = "1893456000"  # 2030-01-01: past the next review of every bundled brief
@@ -176,6 +179,106 @@ def test_an_edit_to_one_body_after_an_unchanged_run_remakes_one_page_and_one_pie
     cached = site(project)
     assert rendered == ["actors/japan.md"] and pieces == ["japan"]
     assert cached == fresh_site(project, monkeypatch)
+
+
+A_PARAGRAPH_ABOVE_JAPANS_CITATIONS = ("## Overview\n", "## Overview\n\nA first paragraph, added.\n")
+
+
+def test_a_prose_edit_that_moves_citations_renders_only_its_page_and_asks_only_what_read_its_body(project, monkeypatch):
+    # the edit moves every citation of the body down two lines: only where it cites changes, not what
+    asked = count_questions_asked_again(monkeypatch)
+    rendered = count_renders(monkeypatch)
+    edit(project / "briefs/actors/japan.md", *A_PARAGRAPH_ABOVE_JAPANS_CITATIONS)
+    cached = site(project)
+    assert rendered == ["actors/japan.md"]
+    # briefs.json holds every body, so it asked of each file; no other page read Japan's body
+    assert len(asked) == 1 and ("@file", "japan") in asked[0]
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def test_a_template_that_shows_where_another_brief_cites_follows_a_prose_edit(project, monkeypatch):
+    template = project / "templates/issue.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + '\n{{ corpus.briefs["japan"].citations }}\n', encoding="utf-8")
+    site(project)
+    rendered = count_renders(monkeypatch)
+    edit(project / "briefs/actors/japan.md", *A_PARAGRAPH_ABOVE_JAPANS_CITATIONS)
+    cached = site(project)
+    assert {"actors/japan.md", "issues/missiles.md"} <= set(rendered)
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def test_a_run_stopped_while_the_cache_is_written_leaves_one_the_next_run_can_use(project, monkeypatch):
+    edit(project / "briefs/actors/japan.md", "took the breakdown in Hanoi calmly", "took the breakdown in Hanoi coolly")
+    writes = []
+    original = store.write_checked
+
+    def stopped_after_two(path, content):
+        if len(writes) == 2:
+            raise KeyboardInterrupt  # what a kill does to the run, seen from the cache: the writes stop
+        writes.append(path)
+        original(path, content)
+
+    monkeypatch.setattr(store, "write_checked", stopped_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        site(project)
+    monkeypatch.setattr(store, "write_checked", original)
+    assert not (project / ".cache/briefbook" / CHECKED_FILE).exists()
+    edit(project / "briefs/actors/japan.md", "took the breakdown in Hanoi coolly", "took the breakdown in Hanoi calmly")
+    assert site(project) == fresh_site(project, monkeypatch)
+    edit(project / "briefs/actors/japan.md", *A_PARAGRAPH_ABOVE_JAPANS_CITATIONS)
+    assert site(project) == fresh_site(project, monkeypatch)
+
+
+@pytest.mark.parametrize("damage", ["cut short", "from other code"])
+def test_a_damaged_record_of_the_corpus_checked_is_a_miss(project, monkeypatch, damage):
+    checked = project / ".cache/briefbook" / CHECKED_FILE
+    if damage == "cut short":
+        checked.write_bytes(checked.read_bytes()[:40])
+    else:
+        write_checked(checked, b"older" + b"\0" * 40)
+    asked = count_questions_asked_again(monkeypatch)
+    edit(project / "briefs/actors/japan.md", *A_PARAGRAPH_ABOVE_JAPANS_CITATIONS)
+    cached = site(project)
+    assert len(asked) > 10  # every page is asked again, none is taken on trust
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def test_a_preview_after_a_run_that_failed_halfway_gives_what_a_fresh_run_gives(project, monkeypatch):
+    # a preview keeps the cache in memory; a run that fails after remaking some pages leaves them
+    # there, made from a corpus that the next run may not have (here the edit is taken back)
+    monkeypatch.setattr(store, "_kept", {})
+    template = project / "templates/issue.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + '\n{{ corpus.briefs["japan"].raw.body }}\n', encoding="utf-8")
+    site(project)
+    edit(project / "briefs/actors/japan.md", "took the breakdown in Hanoi calmly", "took the breakdown in Hanoi coolly")
+    original = render.brief_json
+
+    def stopped(brief):  # briefs.json is made after the pages: the issue's page is made again by then
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render, "brief_json", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        site(project)
+    monkeypatch.setattr(render, "brief_json", original)
+    edit(project / "briefs/actors/japan.md", "took the breakdown in Hanoi coolly", "took the breakdown in Hanoi calmly")
+    cached = site(project)
+    assert "coolly" not in cached[1]["issues/missiles.md"][0]
+    assert cached == fresh_site(project, monkeypatch)
+    edit(project / "briefs/actors/japan.md", *A_PARAGRAPH_ABOVE_JAPANS_CITATIONS)
+    assert site(project) == fresh_site(project, monkeypatch)
+
+
+def count_questions_asked_again(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """The questions of each cached entry asked again from now on, a dict per entry."""
+    asked: list[dict] = []
+    original = Answers.same
+
+    def counting(self, questions, only=None):
+        asked.append(questions)
+        return original(self, questions, only)
+
+    monkeypatch.setattr(Answers, "same", counting)
+    return asked
 
 
 def count_json_pieces(monkeypatch: pytest.MonkeyPatch) -> list[str]:
