@@ -6,7 +6,8 @@ Writes the N-brief corpus (benchmarks/corpus.py), then runs, each case in a chil
 own so that its peak memory is its own: no cache (a fresh clone), the cache of the run before with
 nothing changed, one actor's summary edited, one actor's prose edited. Each prints the CPU seconds
 (user + system) of `load_corpus`, `render_pages` without the cache's save, the page cache's save
-and `render_out`, the wall time of the whole, and the child's peak memory (ru_maxrss).
+and `render_out`, the wall time of the whole, and the child's peak memory (ru_maxrss) at the end
+of each stage.
 `--profile prose` runs that case under cProfile as well and prints its top functions.
 """
 
@@ -38,12 +39,18 @@ def child(project: Path, out: Path, profile: bool) -> None:
     from briefbook.site.render_out import render_out
 
     times: dict[str, float] = {}
+    peaks: dict[str, float] = {}  # the process's peak memory at the end of each stage, MB
+
+    def peak(stage: str) -> None:
+        peaks[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     saving = page_cache.PageCache.save
 
     def timed_save(self) -> None:  # type: ignore[no-untyped-def]
+        peak("render_pages")
         start = time.process_time()
         saving(self)
         times["cache save"] = time.process_time() - start
+        peak("cache save")
 
     page_cache.PageCache.save = timed_save  # type: ignore[method-assign]
 
@@ -53,12 +60,14 @@ def child(project: Path, out: Path, profile: bool) -> None:
         start = time.process_time()
         loaded = load_corpus(settings)
         times["load_corpus"] = time.process_time() - start
+        peak("load_corpus")
         start = time.process_time()
         pages = render_pages(loaded.corpus, settings)
         times["render_pages"] = time.process_time() - start - times.get("cache save", 0.0)
         start = time.process_time()
         render_out(loaded.corpus, pages, settings, out)
         times["render_out"] = time.process_time() - start
+        peak("render_out")
         times["wall"] = time.perf_counter() - start_wall
 
     if profile:
@@ -72,8 +81,8 @@ def child(project: Path, out: Path, profile: bool) -> None:
         stats.sort_stats("tottime").print_stats(25)
     else:
         run()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print("  ".join(f"{name} {seconds:5.2f}" for name, seconds in times.items()) + f"  peak {peak:5.0f} MB", flush=True)
+    print("  ".join(f"{name} {seconds:5.2f}" for name, seconds in times.items()), flush=True)
+    print("  peak MB after " + ", ".join(f"{stage} {mb:.0f}" for stage, mb in peaks.items()), flush=True)
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ log = logging.getLogger("briefbook")
 SHARDS = 64
 # the head of every file the cache writes, then the digest of the rest; a file without it is from
 # another version of briefbook (a miss, said nowhere), a file whose digest differs is damaged
-MAGIC = b"briefbook-cache-2\n"
+MAGIC = b"briefbook-cache-3\n"
 _DIGEST_SIZE = 16
 _VERSION_SIZE = struct.Struct(">H")  # the length of a shard's version, which comes first
 # disables the cache for one run (for a suspicion, a benchmark or a test of the cold path)
@@ -40,7 +40,9 @@ _LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "Jinja2", "MarkupSafe", "Ma
 
 
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest()
+    # SHA-256 where the processor has it in hardware (SHA-NI, ARMv8) runs 2-3 times BLAKE2b's speed
+    # over the page cache's few hundred megabytes, and matches it on short keys
+    return hashlib.sha256(data).digest()[:_DIGEST_SIZE]
 
 
 def read_checked(path: Path) -> bytes | None:
