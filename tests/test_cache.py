@@ -26,7 +26,7 @@ from briefbook.format.settings import read_settings
 from briefbook.site import pages as render
 from briefbook.site.export import canonical
 from briefbook.site.page_cache import CHECKED_FILE
-from briefbook.site.questions import Answers
+from briefbook.site.questions import BRIEF_ASPECTS, Answers
 from briefbook.site.pages import render_pages
 
 LATER_EPOCH = "1893456000"  # 2030-01-01: past the next review of every bundled brief
@@ -207,6 +207,34 @@ def test_a_template_that_shows_where_another_brief_cites_follows_a_prose_edit(pr
     assert cached == fresh_site(project, monkeypatch)
 
 
+def test_a_summary_edit_asks_again_only_the_corpus_and_the_edited_brief(project, monkeypatch):
+    answered: list[tuple] = []
+    original = Answers._answer
+
+    def answering(self, question):
+        answered.append(question)
+        return original(self, question)
+
+    monkeypatch.setattr(Answers, "_answer", answering)
+    EDITS["an actor's summary"](project)
+    cached = site(project)
+    of_briefs = {question[1] for question in answered if question[0] in BRIEF_ASPECTS}
+    assert of_briefs == {"japan"} and len(answered) > len(of_briefs)  # and the corpus's questions
+    assert cached == fresh_site(project, monkeypatch)
+
+
+def test_a_preview_asks_again_only_what_read_the_body_it_saved(project, monkeypatch):
+    monkeypatch.setattr(store, "_kept", {})  # the stores kept in memory from one run to the next, as `serve` does
+    site(project)
+    for _ in range(2):  # the first edit reads the cache from its files, the second from memory
+        asked = count_questions_asked_again(monkeypatch)
+        rendered = count_renders(monkeypatch)
+        edit(project / "briefs/actors/japan.md", *A_PARAGRAPH_ABOVE_JAPANS_CITATIONS)
+        cached = site(project)
+        assert rendered == ["actors/japan.md"] and len(asked) == 1
+        assert cached == fresh_site(project, monkeypatch)
+
+
 def test_a_run_stopped_while_the_cache_is_written_leaves_one_the_next_run_can_use(project, monkeypatch):
     edit(project / "briefs/actors/japan.md", "took the breakdown in Hanoi calmly", "took the breakdown in Hanoi coolly")
     writes = []
@@ -273,9 +301,9 @@ def count_questions_asked_again(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     asked: list[dict] = []
     original = Answers.same
 
-    def counting(self, questions, only=None):
+    def counting(self, questions, *args):
         asked.append(questions)
-        return original(self, questions, only)
+        return original(self, questions, *args)
 
     monkeypatch.setattr(Answers, "same", counting)
     return asked

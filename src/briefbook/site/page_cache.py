@@ -35,7 +35,7 @@ from ..files.shipped import default_templates_dir
 from ..files.store import Store, digest, enabled, opened, read_checked, write_checked
 from ..format.settings import Settings
 from ..format.validate import BriefFile
-from .questions import ANY_BODY, OF_BODIES, Answers, Fingerprints, RecordingCorpus, bodies_read
+from .questions import ANY_BODY, Answers, Fingerprints, RecordingCorpus, bodies_read
 
 __all__ = ["PageCache", "RecordingCorpus", "inputs_version", "whole"]
 _Made = TypeVar("_Made")
@@ -56,13 +56,15 @@ class PageCache:
         # what this run puts is made from this corpus, not that one: said again once it is saved
         self.store.checked = None
         # When the cached pages were last checked against this very corpus, every answer is the
-        # same; when against one that differs from it only in some briefs' bodies, only the
-        # questions of those bodies can have other answers, and only the entries that asked them
-        # are asked again (None: the corpus differs elsewhere, every entry is asked again).
+        # same. Else, given that corpus, only the questions of the briefs whose files changed are
+        # asked again, with the corpus's own; and when it differs from this one only in bodies
+        # (Corpus.fronts), only the entries that read a changed body ask their questions of it.
         self.corpus_unchanged = last is not None and last.signature == corpus.signature
-        self.changed_bodies: frozenset[str] | None = None
-        if last is not None and last.fronts == corpus.fronts:
-            self.changed_bodies = frozenset(i for i, d in self.bodies.items() if last.bodies.get(i) != d)
+        self.changed: frozenset[str] | None = None
+        self.fronts_same = False
+        if last is not None:
+            self.changed = frozenset(i for i in self.bodies.keys() | last.bodies.keys() if self.bodies.get(i) != last.bodies.get(i))
+            self.fronts_same = last.fronts == corpus.fronts
         # what is being made, innermost last: the questions each has asked, and the pieces it holds
         self._making: list[tuple[dict, set]] = []
 
@@ -102,12 +104,9 @@ class PageCache:
         """Whether every question the entry's maker asked has the answer it had."""
         if self.corpus_unchanged:
             return True
-        if self.changed_bodies is None:
-            return self.answers.same(_questions(entry))
-        read = entry[4]
-        if read.isdisjoint(self.changed_bodies) and ANY_BODY not in read:
+        if self.fronts_same and self.changed is not None and entry[4].isdisjoint(self.changed) and ANY_BODY not in entry[4]:
             return True
-        return self.answers.same(_questions(entry), OF_BODIES)
+        return self.answers.same(_questions(entry), self.changed, self.fronts_same)
 
     def _note(self, question: tuple, answer: bytes) -> None:
         """A question of a brief, asked of whatever is being made when the template reads it."""

@@ -308,11 +308,17 @@ class Answers:
         self._corpus, self._fingerprint = corpus, fingerprint
         self._known: dict[Any, Any] = {}
 
-    def same(self, asked: dict, only: frozenset[str] | None = None) -> bool:
-        """Whether every question (with `only`, every question of those aspects of a brief) gets the
-        answer it got when it was recorded."""
+    def same(self, asked: dict, changed: frozenset[str] | None = None, fronts_same: bool = False) -> bool:
+        """Whether every question gets the answer it got when it was recorded. Given the briefs
+        whose files `changed` since (removed and added ones too), the questions of the others are
+        not asked: their answers come from their files alone. With `fronts_same` (Corpus.fronts as
+        it was), neither are the corpus's questions but that of its signature (see OF_BODIES)."""
         for question, answer in asked.items():
-            if only is not None and question[0] not in only:
+            name = question[0]
+            if name in BRIEF_ASPECTS:
+                if changed is not None and question[1] not in changed:
+                    continue
+            elif fronts_same and name != _SIGNATURE:
                 continue
             try:
                 current = self._known[question]
