@@ -240,11 +240,11 @@ def test_a_run_stopped_while_the_cache_is_written_leaves_one_the_next_run_can_us
     writes = []
     original = store.write_checked
 
-    def stopped_after_two(path, content):
+    def stopped_after_two(path, *content):
         if len(writes) == 2:
             raise KeyboardInterrupt  # what a kill does to the run, seen from the cache: the writes stop
         writes.append(path)
-        original(path, content)
+        original(path, *content)
 
     monkeypatch.setattr(store, "write_checked", stopped_after_two)
     with pytest.raises(KeyboardInterrupt):

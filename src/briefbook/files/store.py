@@ -47,6 +47,12 @@ def digest(data: bytes) -> bytes:
 
 def read_checked(path: Path) -> bytes | None:
     """What `write_checked` stored at `path`, or None (a miss) when it is missing, unreadable or damaged."""
+    content = _checked_view(path)
+    return None if content is None else bytes(content)
+
+
+def _checked_view(path: Path) -> memoryview | None:
+    # a view, not a copy: the page cache's largest shards are tens of megabytes
     try:
         data = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):  # not there (nor, maybe, the folder): a plain miss
@@ -56,16 +62,21 @@ def read_checked(path: Path) -> bytes | None:
         return None
     if not data.startswith(MAGIC):
         return None
-    stored, content = data[len(MAGIC):len(MAGIC) + _DIGEST_SIZE], data[len(MAGIC) + _DIGEST_SIZE:]
+    view = memoryview(data)
+    stored, content = view[len(MAGIC):len(MAGIC) + _DIGEST_SIZE], view[len(MAGIC) + _DIGEST_SIZE:]
     if digest(content) != stored:
         ignored(path, "its content does not match its digest")
         return None
     return content
 
 
-def write_checked(path: Path, content: bytes) -> None:
-    """Store `content` with its digest, replacing the file in one step; raises OSError."""
-    write_atomic(path, MAGIC + digest(content) + content)
+def write_checked(path: Path, *content: bytes) -> None:
+    """Store `content` (the parts of it, in order) with its digest, replacing the file in one step;
+    raises OSError."""
+    check = hashlib.sha256()
+    for part in content:
+        check.update(part)
+    write_atomic(path, [MAGIC, check.digest()[:_DIGEST_SIZE], *content])
 
 
 def ignored(path: Path, why: str) -> None:
@@ -105,7 +116,7 @@ def stored_entries(path: Path, version: bytes | None = None) -> dict[Hashable, A
     """The entries of a shard that `Store.save` wrote, or None: missing, damaged (said once), or
     made by other code or for other inputs than `version` (a plain miss, said nowhere: the version
     is read before the entries, whose classes may have moved since)."""
-    content = read_checked(path)
+    content = _checked_view(path)
     if content is None or len(content) < _VERSION_SIZE.size:
         return None
     (size,) = _VERSION_SIZE.unpack_from(content)
@@ -195,8 +206,8 @@ class Store:
                 if path not in loaded:
                     path.unlink()  # no entry of it was asked for: all of it is stale
             for shard in sorted(self._changed):
-                write_checked(self._path(shard), _VERSION_SIZE.pack(len(self.version)) + self.version
-                              + pickle.dumps(self._shards[shard], protocol=pickle.HIGHEST_PROTOCOL))
+                write_checked(self._path(shard), _VERSION_SIZE.pack(len(self.version)) + self.version,
+                              pickle.dumps(self._shards[shard], protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as err:  # a read-only project still builds; the next run is cold
             cannot_write(self.folder, err)
             return False

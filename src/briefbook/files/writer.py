@@ -11,14 +11,16 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside the target, then rename it into place."""
+def write_atomic(path: Path, content: str | bytes | list[bytes]) -> None:
+    """Write to a temporary file beside the target, then rename it into place. A list is written
+    part after part, never joined: a cache's shard can be tens of megabytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    parts = content if isinstance(content, list) else [content.encode("utf-8") if isinstance(content, str) else content]
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in parts:
+                handle.write(part)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

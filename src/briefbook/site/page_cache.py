@@ -15,9 +15,12 @@ input and every answer its template got from the corpus are what they were when 
   of their own (see questions.py), so that a page depends on the fields it shows and no others.
 
 The next run asks the recorded questions of the new corpus (`questions.Answers`); if every answer
-has the same fingerprint, the page's Markdown would be the same, and is reused. When the whole
-corpus is the one the cache was last checked against (`corpus.signature`), no question is asked
-again. A piece made inside a page (a brief's part of briefs.json) is an entry of its own; the
+has the same fingerprint, the page's Markdown would be the same, and is reused. How many it asks
+depends on the corpus the cache was last checked against (`CheckedCorpus`, saved after the
+shards): the same (`Corpus.signature`), none; else only the corpus's own questions and those of
+the briefs whose files changed, since a question of one brief is answered from its file alone;
+and when only bodies changed (`Corpus.fronts` the same), only the questions of those bodies, and
+only by the entries that read one of them. A piece made inside a page (a brief's part of briefs.json) is an entry of its own; the
 page that holds it depends on all the piece asked, and keeps the piece's entry alive while it is
 reused.
 """
