@@ -309,10 +309,9 @@ class Answers:
         self._known: dict[Any, Any] = {}
 
     def same(self, asked: dict, changed: frozenset[str] | None = None, fronts_same: bool = False) -> bool:
-        """Whether every question gets the answer it got when it was recorded. Given the briefs
-        whose files `changed` since (removed and added ones too), the questions of the others are
-        not asked: their answers come from their files alone. With `fronts_same` (Corpus.fronts as
-        it was), neither are the corpus's questions but that of its signature (see OF_BODIES)."""
+        """Whether every question gets the answer it got. Not asked: the questions of briefs whose
+        files are not among those `changed` (answered from their files alone), and with
+        `fronts_same` (Corpus.fronts as it was) the corpus's, but that of its signature."""
         for question, answer in asked.items():
             name = question[0]
             if name in BRIEF_ASPECTS:
@@ -357,6 +356,5 @@ class Answers:
 
 
 def bodies_read(asked: dict) -> frozenset[str]:
-    """The briefs whose body, whole file or body's citations these questions read (ANY_BODY for a
-    question of the corpus that spans every file): what a prose edit can change of their answers."""
+    """The briefs whose body, file or body's citations these questions read (ANY_BODY: every file's)."""
     return frozenset(ANY_BODY if question[0] == _SIGNATURE else question[1] for question in asked if question[0] in OF_BODIES)
