@@ -103,6 +103,17 @@ class PageCache:
             outer_pieces.update(pieces)
         return made
 
+    def reused(self, key: Hashable, own: Any) -> Any:
+        """What `reused_or_made` would reuse under `key` (a page, not a piece of one), or None when
+        it would make it again; then what is kept under `key` is let go, so that no later run takes
+        it for this corpus's before it is made."""
+        entry = self.store.get(key)
+        if entry is not None and entry[0] == own and self._still_true(entry):
+            return entry[2]
+        if entry is not None:
+            self.store.put(key, None)
+        return None
+
     def _still_true(self, entry: tuple) -> bool:
         """Whether every question the entry's maker asked has the answer it had."""
         if self.corpus_unchanged:
