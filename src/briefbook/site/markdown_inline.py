@@ -27,8 +27,9 @@ _LONE_AMPERSAND = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.IG
 _PLAIN = r"[^\\`*_\[\]!<&{}\x02\x03]"
 _ELEMENTS = re.compile(
     r"(?<!\\)\[((?:[^\]\\]|\\.)*)\]\(([^\s()<>\"'\\`\[\]]+)\)"  # [label](href)
-    r"|(?<![\\*])\*\*([^*]+)\*\*(?!\*)"  # **strong**
-    r"|(?<![\\*])\*([^*]+)\*(?!\*)"  # *emphasis*
+    # Python-Markdown's delimiters: one that opens is followed by no space, one that closes follows none
+    r"|(?<![\\*])\*\*(?!\s)([^*]+)(?<!\s)\*\*(?!\*)"  # **strong**
+    r"|(?<![\\*])\*(?!\s)([^*]+)(?<!\s)\*(?!\*)"  # *emphasis*
 )
 _ATTRIBUTES_AFTER_LINK = re.compile(r"\{[ .#a-zA-Z0-9-]+\}")
 # MkDocs learns of a raw tag's anchor from its own HTML pass, which the blocks built here skip
