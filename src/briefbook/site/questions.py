@@ -19,6 +19,7 @@ entry) is fingerprinted by all its fields.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
@@ -70,6 +71,7 @@ class Fingerprints:
         self._records: dict[int, tuple[Any, Any]] = {}  # id -> (the object, kept alive so that its id stays its own; fingerprint)
         self._answers: dict[int, bytes] = {}  # id of an object in _records -> its answer
         self._of_briefs: dict[tuple, bytes] = {}  # (brief id, aspect, field) -> the answer, once a run (of one corpus)
+        self._brief_answers: dict[int, tuple[BriefFile, bytes]] = {}  # id -> (the brief, its answer)
 
     def __call__(self, value: Any) -> Any:
         kind = type(value)
@@ -97,6 +99,11 @@ class Fingerprints:
         return UNKNOWN
 
     def answer(self, value: Any) -> bytes:
+        if type(value) is BriefFile:  # looked up again and again: `briefs[id]`, on every link to a brief
+            known = self._brief_answers.get(id(value))
+            if known is None:  # the brief is kept, so that its id stays its own while the run lasts
+                known = self._brief_answers[id(value)] = (value, digest(repr(self(value)).encode()))
+            return known[1]
         if isinstance(value, BaseModel):  # looked up again and again: `sources[id]`
             known = self._answers.get(id(value))
             if known is None:
@@ -171,7 +178,7 @@ class _SeenModel:
     def __getattr__(self, name: str) -> Any:
         seen = self._seen
         model = seen._brief.brief
-        if name in type(model).model_fields:
+        if name in _fields(type(model)):
             seen._asked(FIELD, name)
         else:  # a method or a derived property: it may read any field
             seen._asked(FRONT)
@@ -207,6 +214,12 @@ class _SeenRaw:
     def __getattr__(self, name: str) -> Any:
         self._seen._asked(FILE)
         return getattr(self._seen._brief.raw, name)
+
+
+@functools.lru_cache(maxsize=None)
+def _fields(model: type[BaseModel]) -> frozenset[str]:
+    # pydantic's `model_fields` is a property of the class, computed again on each read of a field
+    return frozenset(model.model_fields)
 
 
 def _plain(value: Any) -> Any:
