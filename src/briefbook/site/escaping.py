@@ -78,6 +78,15 @@ _BACKTICKS = re.compile("`+")
 
 def id_value(value: str) -> Markup:
     """An id checked by the model ([a-z0-9-]), usable as is in anchors and paths."""
+    return _checked_id(value) if type(value) is str else _id(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # each id is placed on many pages
+def _checked_id(value: str) -> Markup:
+    return _id(value)
+
+
+def _id(value: str) -> Markup:
     if not ID_RE.match(value):
         raise ValueError(f"not an id: {value!r}")
     return Markup(value)

@@ -92,16 +92,12 @@ def views_on_demand() -> None:
     _on_demand = True
 
 
-@functools.lru_cache(maxsize=100_000)
-def _relative_url(target: str, here: str) -> str:
-    # pages link to a few folders' worth of targets: relpath, the slow part of a link, runs once per pair
-    return quote(posixpath.relpath(target, here or "."))
-
-
-@functools.lru_cache(maxsize=100_000)
-def _fragment(anchor: str) -> str:
-    # the anchors of briefbook's templates are made of ids; a project's template may pass any text
-    return "#" + quote(anchor)
+@functools.lru_cache(maxsize=1 << 17)
+def _link(target: str, here: str, anchor: str) -> Markup:
+    # pages link to a few folders' worth of targets: relpath, the slow part of a link, runs once per
+    # pair, and the Markup of a link to a brief, which every view places, is made once. The anchors
+    # of briefbook's templates are made of ids; a project's template may pass any text.
+    return Markup(quote(posixpath.relpath(target, here or ".")) + ("#" + quote(anchor) if anchor else ""))
 
 
 def page_path(brief: BriefFile) -> str:
@@ -134,10 +130,10 @@ class Renderer:
         here = posixpath.dirname(path)
 
         def href(target: str, anchor: str = "") -> Markup:
-            return Markup(_relative_url(target, here) + (_fragment(anchor) if anchor else ""))
+            return _link(target, here, anchor)
 
         def brief_href(brief: BriefFile, anchor: str = "") -> Markup:
-            return href(page_path(brief), anchor)
+            return _link(page_path(brief), here, anchor)
 
         self.env.globals["range"].reset()
         try:
