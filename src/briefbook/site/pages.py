@@ -221,8 +221,8 @@ class Renderer:
 
 
 # A page's template leaves cycles behind (Jinja's macros and the module of them each page imports,
-# the recording corpus's look-ups): 2.3 million objects at 10,000 briefs, some 100 MB, kept until the
-# collector runs, which gc_paused keeps from running. A collection of the youngest generation scans
+# the recording corpus's look-ups): 2.3 million objects at 10,000 briefs, kept until the collector
+# runs, which gc_paused keeps from running. A collection of the youngest generation scans
 # only what was made since the one before, so collecting between pages costs no more in all than
 # the one pass after the last page did, and the garbage never piles up.
 PAGES_BETWEEN_COLLECTIONS = 100
