@@ -176,7 +176,9 @@ class Renderer:
         make = lambda corpus: Page(path, self.render(template, path, corpus))  # noqa: E731
         if _on_demand and cache is not None:
             return cache.reused(path, own) or OnDemand(path, "", make=lambda: cache.reused_or_made(path, own, make))
-        return self._reused_or_made(path, own, make)
+        page = self._reused_or_made(path, own, make)
+        _collect_young()  # a view leaves as much garbage as a hundred briefs' pages
+        return page
 
     def _scored(self) -> bytes:
         card = self.scorecard
@@ -191,32 +193,28 @@ class Renderer:
                 if len(pages) % PAGES_BETWEEN_COLLECTIONS == 0:
                     _collect_young()
         with progress.stage("rendering the views and briefs.json"):
-            return self._views(pages)
+            made = self._views(pages)
+        _collect_young()
+        return made
 
     def _views(self, pages: list[Page]) -> dict[str, Page]:
-        _collect_young()
-
-        def add(page: Page) -> None:  # a view leaves as much garbage as a hundred briefs' pages
-            pages.append(page)
-            _collect_young()
-
         for section in SECTIONS.values():
-            add(self._view(f"{section}-index", f"{section}/index.md"))
+            pages.append(self._view(f"{section}-index", f"{section}/index.md"))
         for view in VIEWS:
-            add(self._view(f"view-{view}", f"views/{view}.md"))
-        add(self._view("views-index", "views/index.md"))
-        add(self._view("view-scorecard", "views/scorecard.md", self._scored()))
-        add(self._reused_or_made("views/scorecard.svg", self._scored(), lambda corpus: Page("views/scorecard.svg", calibration_svg(self.scorecard))))
-        add(self._view("changes", CHANGES))
+            pages.append(self._view(f"view-{view}", f"views/{view}.md"))
+        pages.append(self._view("views-index", "views/index.md"))
+        pages.append(self._view("view-scorecard", "views/scorecard.md", self._scored()))
+        pages.append(self._reused_or_made("views/scorecard.svg", self._scored(), lambda corpus: Page("views/scorecard.svg", calibration_svg(self.scorecard))))
+        pages.append(self._view("changes", CHANGES))
         paths = {b.id: page_path(b) for b in self.corpus.briefs.values()}
-        add(Page(FEED_FILE, atom_feed(self.history, self.corpus, self.settings.site, paths)))
+        pages.append(Page(FEED_FILE, atom_feed(self.history, self.corpus, self.settings.site, paths)))
         if not (self.settings.path("docs_dir") / HOME).exists():  # a hand-written home page wins
-            add(self._view("home", HOME))
-        add(self._view("tags", "tags.md"))
-        add(self._reused_or_made("views/timeline.svg", None, lambda corpus: Page("views/timeline.svg", timeline_svg(corpus))))
-        add(self._reused_or_made(CSL_JSON_FILE, None, lambda corpus: Page(CSL_JSON_FILE, csl_json(corpus.sources.values()))))
-        add(self._reused_or_made(BIBTEX_FILE, None, lambda corpus: Page(BIBTEX_FILE, bibtex(corpus.sources.values()))))
-        add(self._reused_or_made(EXPORT_FILE, None, lambda corpus: Page(EXPORT_FILE, export_json(corpus, self._brief_json))))
+            pages.append(self._view("home", HOME))
+        pages.append(self._view("tags", "tags.md"))
+        pages.append(self._reused_or_made("views/timeline.svg", None, lambda corpus: Page("views/timeline.svg", timeline_svg(corpus))))
+        pages.append(self._reused_or_made(CSL_JSON_FILE, None, lambda corpus: Page(CSL_JSON_FILE, csl_json(corpus.sources.values()))))
+        pages.append(self._reused_or_made(BIBTEX_FILE, None, lambda corpus: Page(BIBTEX_FILE, bibtex(corpus.sources.values()))))
+        pages.append(self._reused_or_made(EXPORT_FILE, None, lambda corpus: Page(EXPORT_FILE, export_json(corpus, self._brief_json))))
         return {p.path: p for p in sorted(pages, key=lambda p: p.path)}
 
 
