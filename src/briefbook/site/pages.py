@@ -56,9 +56,9 @@ class Page:
     source: str | None = None  # the brief file it comes from, for the edit link
 
     def __reduce__(self) -> tuple:
-        # Pickled (the page cache's save), a str keeps the UTF-8 copy that pickle asks CPython for
-        # for as long as it lives: a third more memory for every page of the run. The copy made
-        # here is the pickle's alone, and let go with it.
+        # A str that is pickled (the page cache's save) keeps, as long as it lives, the UTF-8 copy
+        # of itself that pickle asked CPython for: a third more memory for every page of the run.
+        # The copy made here is the pickle's alone, and let go with it.
         if type(self) is not Page:
             return super().__reduce__()
         return _page, (self.path, _utf8(self.markdown), self.source)
@@ -165,7 +165,7 @@ class Renderer:
     def _brief_json(self, brief: BriefFile) -> str:
         """A brief's part of briefs.json, as an earlier run wrote it if the brief is unchanged. Kept
         as UTF-8 (a byte a character, where a str of the same text takes two and, once pickled,
-        three): the pieces of 10,000 briefs are a fifth of the pages' text."""
+        three): the pieces are a quarter of the pages' text."""
         piece = self._reused_or_made(("json", brief.id), whole(brief), lambda corpus: _utf8(brief_json(brief)))
         return piece.decode("utf-8", "surrogatepass")
 
