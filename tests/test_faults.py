@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import BUILD_EPOCH, copy_project, edit, snapshot, tool, valid_project
+from helpers import BUILD_EPOCH, Project, copy_project, edit, snapshot, tool, valid_project
 from helpers import run as run_as_user
 
 from briefbook.site.search import build_search_index
@@ -116,6 +116,65 @@ def test_two_runs_at_once_both_succeed_and_leave_a_whole_output(reference, built
     outputs = [p.communicate(timeout=300)[0] for p in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], outputs
     assert snapshot(built / what) == reference[what][1]
+    assert leftovers(built) == []
+
+
+# --- the output's unchanged files, linked from the output before ---------------------------------
+
+
+def pages_of(out: Path) -> dict[str, os.stat_result]:
+    return {str(p.relative_to(out)): p.lstat() for p in sorted((out / "docs").rglob("*.md"))}
+
+
+def test_render_links_from_the_old_output_only_files_that_nothing_else_can_change(reference, built, tmp_path):
+    """`render --out` hard-links a page the edit left as it was from the output before, which is then
+    removed: never a file that was edited there, is another's link, a symbolic link, or has other permissions."""
+    out = built / "out"
+    before = pages_of(out)
+    old_pages = {str(p.relative_to(out)) for p in (out / "docs").rglob("*.md")}
+    unchanged = sorted(path for path in old_pages if reference["out"][0].get(f"out/{path}") == reference["out"][1].get(f"out/{path}")
+                       and not (built / path).exists())  # generated, not copied from the project's docs
+    assert len(unchanged) >= 6, unchanged
+    edited, shared, linked_away, private = (out / path for path in unchanged[:4])
+    with open(edited, "r+b") as handle:  # edited in place, its size and time as they were
+        handle.write(b"#")
+    os.utime(edited, ns=(before[unchanged[0]].st_atime_ns, before[unchanged[0]].st_mtime_ns))
+    mine = tmp_path / "mine.md"
+    os.link(shared, mine)  # a link of the user's own: writing into it later must not change the output
+    kept_elsewhere = tmp_path / "kept.md"
+    shutil.copyfile(linked_away, kept_elsewhere)
+    linked_away.unlink()
+    linked_away.symlink_to(kept_elsewhere)
+    private.chmod(0o600)
+
+    result = run(built, "render", "--out", "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert snapshot(out) == reference["out"][1]
+    after = pages_of(out)
+    assert all(s.st_nlink == 1 for s in after.values()), "a file of the output is shared with another name"
+    kept = [path for path in unchanged[4:] if (after[path].st_dev, after[path].st_ino) == (before[path].st_dev, before[path].st_ino)]
+    assert kept == unchanged[4:], "the unchanged pages were written again instead of linked"
+    for path in unchanged[:4]:
+        assert after[path].st_ino != before[path].st_ino, path
+        assert not (out / path).is_symlink()
+    assert after[unchanged[3]].st_mode == after[unchanged[4]].st_mode
+    mine.write_bytes(b"changed by the user")
+    kept_elsewhere.write_bytes(b"changed by the user")
+    assert snapshot(out) == reference["out"][1]
+    assert leftovers(built) == []
+
+
+def test_render_writes_every_file_where_links_cannot_be_made(reference, built, monkeypatch):
+    """On a file system without hard links (or a file that may not be linked), the output is written
+    whole, the same bytes."""
+    def refused(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refused)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    result = Project(built).run("render", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert snapshot(built / "out") == reference["out"][1]
     assert leftovers(built) == []
 
 

@@ -6,6 +6,7 @@ import ctypes
 import os
 import secrets
 import shutil
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -78,6 +79,67 @@ def sync_pages(folder: Path, pages: dict) -> Path:
         elif existing.is_dir() and not any(existing.iterdir()):
             existing.rmdir()
     return folder
+
+
+_NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def create_or_link(path: str, data: bytes, previous: str | None, mode: int) -> bool:
+    """Create the new file `path` holding `data` (FileExistsError if anything is there): a hard link
+    to `previous` when that is a regular file holding these very bytes with the permissions `mode`,
+    that no other name links to; else written. True when linked.
+
+    A link is shared: whatever is later written into either name shows in both. So `previous` must
+    be a file that only the output being replaced holds (it is removed once the new one is in place),
+    and nothing here ever opens an existing file to write: every file is created new, then never written again.
+    """
+    if previous is not None and _linked(previous, path, data, mode):
+        return True
+    fd = os.open(path, _CREATE, 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return False
+
+
+def _linked(previous: str, path: str, data: bytes, mode: int) -> bool:
+    try:
+        fd = os.open(previous, _NO_FOLLOW)
+    except OSError:  # not there, or a symbolic link
+        return False
+    try:
+        held = os.fstat(fd)
+        if (not stat.S_ISREG(held.st_mode) or held.st_nlink != 1 or held.st_size != len(data)
+                or stat.S_IMODE(held.st_mode) != mode or not _holds(fd, data)):
+            return False
+        os.link(previous, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links, a file of another owner: written instead
+        return False
+    finally:
+        os.close(fd)
+    made = os.lstat(path)
+    if (made.st_dev, made.st_ino) != (held.st_dev, held.st_ino):  # `previous` was replaced meanwhile
+        os.unlink(path)
+        return False
+    return True
+
+
+_CHUNK = 1 << 20
+
+
+def _holds(fd: int, data: bytes) -> bool:
+    """Whether the file open at `fd` (as long as `data`, said its size) holds `data`, read a chunk at a
+    time: briefs.json alone is tens of megabytes."""
+    done = 0
+    while True:
+        part = os.read(fd, _CHUNK)
+        if not part:
+            return done == len(data)
+        if part != data[done:done + len(part)]:
+            return False
+        done += len(part)
 
 
 RETIRED_INFIX = ".old-"
