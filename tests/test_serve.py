@@ -2,7 +2,8 @@
 
 A server runs on a copy of the fixture project while the briefs are edited as an analyst edits
 them: a brief's prose, a summary the views show, a stance, a title (the navigation of every page),
-a brief added, then removed; two saves in a row; a title edit, then a brief broken and fixed.
+a brief added, retitled (its page moves in the navigation), then removed; a title that is a tag of
+other briefs; two saves in a row; a title edit, then a brief broken and fixed.
 After each save, as soon as the server signals the new version (the
 signal the browser reloads on), every page it serves is the page of a clean `mkdocs build` of the
 same briefs, byte for byte (less the live-reload script it injects): the page itself, its
@@ -87,6 +88,7 @@ def differences(base: str, clean: Path, search: str) -> tuple[list[str], list[st
 def edits(project: Path) -> list[tuple[str, callable, str | None]]:
     """Each kind of save: (what it is, the save, a page that must be gone after it)."""
     japan, added = project / "briefs/actors/japan.md", project / "briefs/actors/korea.md"
+    sanctions = project / "briefs/issues/sanctions.md"  # its title is a tag of every actor with a stance on it
 
     def add() -> None:
         text = japan.read_text(encoding="utf-8").replace("title: Japan (retitled)", "title: South Korea")
@@ -111,7 +113,9 @@ def edits(project: Path) -> list[tuple[str, callable, str | None]]:
         ("stance", lambda: edit(japan, "stance: no relief before concrete steps", "stance: relief only for verified steps"), None),
         ("title", lambda: set_field(japan, "title", "Japan (retitled)"), None),
         ("added", add, None),
+        ("a title that moves its page in the navigation", lambda: set_field(added, "title", "A Korea"), None),
         ("removed", added.unlink, "actors/korea/"),
+        ("a title that changes the tags", lambda: set_field(sanctions, "title", "2019 sanctions relief"), None),
         ("saves in a row", saves_in_a_row, None),
         ("a broken brief fixed", broken_then_fixed, None),
     ]

@@ -42,8 +42,10 @@ from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
+from ..site.build_state import site_tags
 from ..site.material_search import keeps_material_search
 from ..site.pages import views_on_demand
+from . import navigation_only
 from .page_output import PageOutput
 from .stale_pages import QUIET_SECONDS, StalePages
 from .state import Pass, Pending, ThemeEnvironment, config_bytes, digest, docs_stamp, theme_stamp
@@ -68,6 +70,7 @@ class LiveSite(StalePages):
         self.outputs: set[str] = set()
         self.stale: dict[str, Pending] = {}  # by dest path in the site, the biggest first (`_order_stale`)
         self.views = ViewsOnDemand()
+        self.listings: set[str] = set()  # the pages holding Material's tags listing in the last full pass
         self.convert_here: set[str] = set()  # pages a child failed to convert: converted in this process
         views_on_demand()  # in this process, a view is rendered when it is written (views_on_demand.py)
         self.current: Pass | None = None
@@ -119,10 +122,11 @@ class LiveSite(StalePages):
             self.work.notify_all()
 
     def _content_pass(self, config: MkDocsConfig) -> int | None:
-        """After an edit that leaves the site's shape as it was (the same pages, navigation, tags,
-        problems, mkdocs.yml, theme and hand-written pages), mark stale only the pages whose Markdown
-        changed, within the previous pass's files, navigation and theme. None when the shape changed
-        (`briefbook_ran`: briefbook's stage has run on this config, and holds the project's lock)."""
+        """After an edit that leaves the site's shape as it was (the same pages, tags, problems,
+        mkdocs.yml, theme and hand-written pages), mark stale only the pages whose Markdown changed,
+        within the previous pass's files, navigation and theme; or, when the navigation changed,
+        every page, within the previous pass's files and pages (navigation_only.py). None when the
+        shape changed (`briefbook_ran`: briefbook's stage has run on this config, and holds the project's lock)."""
         previous = self.current
         briefbook = config.plugins.get("briefbook")
         self.briefbook_ran = False
@@ -130,6 +134,7 @@ class LiveSite(StalePages):
             return None
         before = {path: page.markdown for path, page in briefbook.pages.items()}
         errors, signature = [d.text() for d in briefbook.errors], briefbook.signature
+        tags = site_tags(briefbook.last_good[1]) if briefbook.last_good is not None else None
         docs = docs_stamp(config)
         finished = False
         try:
@@ -138,12 +143,21 @@ class LiveSite(StalePages):
             self.views.take(briefbook.pages, before, now=False)
             changed = [path for path, page in briefbook.pages.items() if before.get(path) != page.markdown]
             changed += [path for path in self.views.pending if path not in changed]
-            if (briefbook.pages.keys() != before.keys() or briefbook.signature != signature or docs != self.docs
+            if (briefbook.pages.keys() != before.keys() or docs != self.docs
                     or [d.text() for d in briefbook.errors] != errors
                     or theme_stamp(config) != self.theme_stamp or config_bytes(config) != self.config_bytes):
                 return None
+            renavigate = briefbook.signature != signature
+            if renavigate and (list(briefbook.pages) != list(before) or briefbook.settings.pdf or tags is None
+                               or briefbook.last_good is None or site_tags(briefbook.last_good[1]) != tags
+                               or not navigation_only.possible(previous.config)):
+                return None  # the files change order, or the tags, or the brief's PDF: a full pass
             briefbook.pages_folder.sync(briefbook.settings.cache, briefbook.pages)
+            if renavigate:
+                previous.config["nav"] = config["nav"]
             for path in changed:
+                if renavigate and path in self.listings:
+                    continue  # read and converted in `_navigate`
                 file = previous.files.get_file_from_path(path)
                 if file is None:
                     return None
@@ -154,6 +168,8 @@ class LiveSite(StalePages):
                     self.output.read(file.page, previous.config, previous.files)
                 self.deferred.add(file.src_uri)  # converted when it is written: on request or in the background
                 self.stale[file.abs_dest_path] = Pending(file.page)
+            if renavigate:
+                self._navigate(previous, briefbook)
             self._order_stale()
             briefbook.on_post_build(config=previous.config)
             finished = True
@@ -161,6 +177,32 @@ class LiveSite(StalePages):
         finally:
             if finished or not self.briefbook_ran:
                 briefbook.lock.close()
+
+    def _navigate(self, previous: Pass, briefbook) -> None:
+        """The rest of a pass whose navigation changed, within the previous pass's files and pages:
+        the navigation made again, the pages with Material's tags listing read and converted again
+        and filled (`on_env`), the theme's own pages, every page stale."""
+        config, files = previous.config, previous.files
+        nav = navigation_only.navigate(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+        for src in self.listings:
+            file = files.get_file_from_path(src)
+            assert file is not None and file.page is not None
+            navigation_only.forget_listings(config, file.page)
+            page, key, _ = self.output.read(file.page, config, files)
+            self.output.convert(page, config, files, key)
+            self.deferred.discard(src)
+        env = config.plugins.on_env(previous.env, config=config, files=files)
+        signature = digest(briefbook.signature, [(f.src_uri, f.page.title if f.page else None) for f in previous.doc_files], self.theme_stamp)
+        briefbook.build.signature = briefbook.signature  # recorded in the site's state by on_post_build
+        self.current = current = Pass(config, files, nav, env, previous.doc_files, signature, self.generation)
+        for template in config.theme.static_templates:
+            _build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            _build_extra_template(template, files, config, nav)
+        for file in previous.doc_files:
+            if self.output.written.get(file.src_uri) != self.output.output_key(file, current):
+                self.stale.setdefault(file.abs_dest_path, Pending(file.page))
 
     def _pass(self, config: MkDocsConfig, briefbook_ran: bool = False) -> int:
         self.docs = docs_stamp(config)
@@ -191,12 +233,15 @@ class LiveSite(StalePages):
         doc_files = files.documentation_pages(inclusion=inclusion)
         changed: set[str] = set()  # pages whose Markdown or metadata this save changed
         deferred: set[str] = set()  # pages not converted yet
+        self.listings = listings = set()
         for file in doc_files:
             if file.page is None and file.inclusion.is_not_in_nav():
                 Page(None, file, config)
             page = file.page
             assert page is not None
             page, key, listing = self.output.read(page, config, files)
+            if listing:
+                listings.add(file.src_uri)
             if not self.output.converted_from(file.src_uri, key):
                 changed.add(file.src_uri)
             elif not listing:

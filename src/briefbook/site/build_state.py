@@ -38,10 +38,14 @@ STATE_FILE = SITE_MARK
 def site_signature(nav: Any, corpus: Corpus, config_file: str | None) -> str:
     """What every page shows besides its own content: the navigation, the tags (gathered from
     every page onto the tags page) and mkdocs.yml."""
-    tags = {b.id: corpus.tags_of(b) for b in corpus.briefs.values()}
     config_bytes = Path(config_file).read_bytes() if config_file else b""
-    data = json.dumps([nav, tags], sort_keys=True, default=str).encode() + config_bytes
+    data = json.dumps([nav, site_tags(corpus)], sort_keys=True, default=str).encode() + config_bytes
     return hashlib.sha256(data).hexdigest()
+
+
+def site_tags(corpus: Corpus) -> dict[str, list[str]]:
+    """Every brief's tags, by id: the part of the site's signature that the tags page and each page's tags show."""
+    return {b.id: corpus.tags_of(b) for b in corpus.briefs.values()}
 
 
 def read_state(site_dir: Path) -> dict[str, Any]:
