@@ -113,7 +113,7 @@ def edits(project: Path) -> list[tuple[str, callable, str | None]]:
         ("stance", lambda: edit(japan, "stance: no relief before concrete steps", "stance: relief only for verified steps"), None),
         ("title", lambda: set_field(japan, "title", "Japan (retitled)"), None),
         ("added", add, None),
-        ("a title that moves its page in the navigation", lambda: set_field(added, "title", "A Korea"), None),
+        ("a title that moves its page in the navigation", lambda: set_field(added, "title", "A Korea & partners"), None),
         ("removed", added.unlink, "actors/korea/"),
         ("a title that changes the tags", lambda: set_field(sanctions, "title", "2019 sanctions relief"), None),
         ("saves in a row", saves_in_a_row, None),

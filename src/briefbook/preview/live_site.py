@@ -7,7 +7,9 @@ runs the stages of a MkDocs build on every save, in the same order and with ever
 
 - briefbook's own stage runs once; when it leaves the site's shape as it was (the same pages,
   navigation, tags, problems, mkdocs.yml, theme, hand-written pages), only the changed pages'
-  own stages follow, within the last pass's files and navigation (`_content_pass`); else every
+  own stages follow, within the last pass's files and navigation (`_content_pass`); when only the
+  navigation changed with them (a brief retitled), the navigation is made again over the last
+  pass's pages and the tags listing filled again (`_navigate`, navigation_only.py); else every
   other stage (`_pass`);
 - a page whose Markdown (after the plugins' `on_page_markdown`) and metadata are those of the last
   save keeps its HTML: Markdown is not converted again (page_output.py);
