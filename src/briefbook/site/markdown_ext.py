@@ -9,7 +9,11 @@ event-handler attribute reaches the HTML, and table headers carry their scope.
 from __future__ import annotations
 
 import functools
+import posixpath
+import re
 import xml.etree.ElementTree as etree
+from typing import Any, Callable
+from urllib.parse import unquote, urlunsplit
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
@@ -51,13 +55,63 @@ class _RepeatedLinksTreeprocessor(Treeprocessor):
     """MkDocs rewrites and checks a page's links one by one, with path arithmetic for each, and a view
     links to the same briefs thousands of times. Its answer for a link depends on the link alone (the
     page and the site are fixed for the conversion), so it is asked once for each distinct link: the
-    same URLs, the same checks, a broken link reported once instead of at each place it stands."""
+    same URLs, the same checks, a broken link reported once instead of at each place it stands. The
+    matrix links to each actor's position on each issue, thousands of distinct links to a thousand
+    pages: a link to an anchor of a page found among the site's files is the page's link with the
+    anchor after it (`_SharedTargets`)."""
 
     def run(self, root: etree.Element) -> None:
         rewriter = self.md.treeprocessors["relpath"] if "relpath" in self.md.treeprocessors else None
         path_to_url = getattr(rewriter, "path_to_url", None)
         if callable(path_to_url):  # MkDocs makes the rewriter for this page alone, so the memo is this page's
-            rewriter.path_to_url = functools.lru_cache(maxsize=None)(path_to_url)  # type: ignore[union-attr]
+            by_link = functools.lru_cache(maxsize=None)(path_to_url)
+            shared = _SharedTargets.of(rewriter, by_link)
+            rewriter.path_to_url = shared or by_link  # type: ignore[union-attr]
+
+
+# A relative link MkDocs takes apart as it is: no scheme, query, space or control character, not absolute
+_PLAIN_TARGET = re.compile(r"[^/\\:?#\s\x00-\x1f\x7f][^:?#\s\x00-\x1f\x7f]*")
+_PLAIN_ANCHOR = re.compile(r"[^\s\x00-\x1f\x7f]+")
+
+
+class _SharedTargets:
+    """A page's links to anchors, rewritten as MkDocs' `path_to_url` (MkDocs 1.6) rewrites them where
+    the page linked to is found: registered as a link to that anchor of that file, the page's own
+    rewritten link with `#anchor` after it. Anything else (a page not found or excluded from the
+    site, an absolute or external link, a query) is MkDocs' to rewrite and report, link by link."""
+
+    def __init__(self, rewriter: Any, by_link: Callable[[str], str]):
+        self._page, self._files, self._anchors = rewriter.file, rewriter.files, rewriter.links_to_anchors
+        self._by_link = by_link
+        self._targets: dict[str, tuple[Any, str] | None] = {}  # a link's part before `#` -> (the file, its rewritten link)
+
+    @classmethod
+    def of(cls, rewriter: Any, by_link: Callable[[str], str]) -> _SharedTargets | None:
+        known = all(hasattr(rewriter, name) for name in ("file", "files", "links_to_anchors"))
+        return cls(rewriter, by_link) if known and isinstance(rewriter.links_to_anchors, dict) else None
+
+    def __call__(self, url: str) -> str:
+        path, _, anchor = url.partition("#")
+        if not anchor or not _PLAIN_ANCHOR.fullmatch(anchor):
+            return self._by_link(url)
+        if path not in self._targets:
+            self._targets[path] = self._target(path)
+        target = self._targets[path]
+        if target is None:
+            return self._by_link(url)
+        file, rewritten = target
+        self._anchors.setdefault(file, {}).setdefault(anchor, url)
+        return urlunsplit(("", "", rewritten, "", anchor))
+
+    def _target(self, path: str) -> tuple[Any, str] | None:
+        if not _PLAIN_TARGET.fullmatch(path):
+            return None
+        # where MkDocs looks first, and warns if nothing is there
+        uri = posixpath.normpath(posixpath.join(posixpath.dirname(self._page.src_uri), unquote(path)).lstrip("/"))
+        file = self._files.get_file_from_path(uri)
+        if file is None or file.inclusion.is_excluded():
+            return None
+        return file, self._by_link(path)
 
 
 class BriefbookExtension(Extension):

@@ -25,11 +25,14 @@ _TAGS = re.compile(f"({_TAG})")
 _LONE_AMPERSAND = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
 # no code, emphasis, link, image, tag, entity, attribute list, placeholder
 _PLAIN = r"[^\\`*_\[\]!<&{}\x02\x03]"
+# Each alternative starts with its literal character and looks behind it after, so that the search
+# skips to the next `[` or `*` instead of trying three lookbehinds at every character of a cell;
+# the repeats are possessive (none can give back a character that would let the rest match).
 _ELEMENTS = re.compile(
-    r"(?<!\\)\[((?:[^\]\\]|\\.)*)\]\(([^\s()<>\"'\\`\[\]]+)\)"  # [label](href)
+    r"\[(?<!\\\[)((?:[^\]\\]++|\\.)*+)\]\(([^\s()<>\"'\\`\[\]]++)\)"  # [label](href), the `[` not escaped
     # Python-Markdown's delimiters: one that opens is followed by no space, one that closes follows none
-    r"|(?<![\\*])\*\*(?!\s)([^*]+)(?<!\s)\*\*(?!\*)"  # **strong**
-    r"|(?<![\\*])\*(?!\s)([^*]+)(?<!\s)\*(?!\*)"  # *emphasis*
+    r"|\*(?<![\\*]\*)\*(?!\s)([^*]++)(?<!\s)\*\*(?!\*)"  # **strong**, the first `*` after no `\` or `*`
+    r"|\*(?<![\\*]\*)(?!\s)([^*]++)(?<!\s)\*(?!\*)"  # *emphasis*
 )
 _ATTRIBUTES_AFTER_LINK = re.compile(r"\{[ .#a-zA-Z0-9-]+\}")
 # MkDocs learns of a raw tag's anchor from its own HTML pass, which the blocks built here skip

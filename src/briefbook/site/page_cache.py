@@ -51,7 +51,8 @@ class PageCache:
         self.corpus = corpus
         # `also`: what every page may show besides the corpus (the history of the briefs)
         self.store = opened(settings.cache, "rendered", inputs_version(settings) + also)
-        self.fingerprint = Fingerprints()
+        # a preview's store in memory keeps the last run's fingerprints of the briefs it still holds
+        self.fingerprint = self.store.fingerprints = Fingerprints(getattr(self.store, "fingerprints", None))
         self.answers = Answers(corpus, self.fingerprint)
         self._checked_against = settings.cache / CHECKED_FILE
         self.bodies = {b.id: b.raw.digest for b in corpus.briefs.values()}

@@ -65,13 +65,19 @@ class Fingerprints:
     its own, see the module's docstring), a record (a source, a position) the digest of its fields.
     `answer(value)`, the form stored, is the digest of that structure's repr: the views ask
     questions whose answers span the whole corpus. Records are remembered by identity for the run:
-    a source or a position is in many answers."""
+    a source or a position is in many answers, and, given the `earlier` run's, for as long as it
+    lives: the records are frozen, and a preview's next run loads the briefs it did not change as
+    the very objects it had (the briefs' store is kept in memory), so that only the changed briefs'
+    records are fingerprinted again. What the earlier run did not use is let go."""
 
-    def __init__(self) -> None:
+    def __init__(self, earlier: Fingerprints | None = None) -> None:
         self._records: dict[int, tuple[Any, Any]] = {}  # id -> (the object, kept alive so that its id stays its own; fingerprint)
         self._answers: dict[int, bytes] = {}  # id of an object in _records -> its answer
         self._of_briefs: dict[tuple, bytes] = {}  # (brief id, aspect, field) -> the answer, once a run (of one corpus)
         self._brief_answers: dict[int, tuple[BriefFile, bytes]] = {}  # id -> (the brief, its answer)
+        # the earlier run's records and answers, taken into this run's as they are asked for
+        self._earlier_records = earlier._records if earlier is not None else {}
+        self._earlier_answers = earlier._answers if earlier is not None else {}
 
     def __call__(self, value: Any) -> Any:
         kind = type(value)
@@ -85,6 +91,8 @@ class Fingerprints:
             return str(value) if isinstance(value, str) else value  # Markup as plain text
         if isinstance(value, BaseModel):
             known = self._records.get(id(value))
+            if known is None and (known := self._earlier_records.get(id(value))) is not None:
+                self._records[id(value)] = known
             if known is None:
                 # a digest, so that an answer holding many records (every position on an issue) stays short
                 record = digest(repr((type(value).__name__, tuple(self(v) for v in value.__dict__.values()))).encode())
@@ -107,7 +115,9 @@ class Fingerprints:
         if isinstance(value, BaseModel):  # looked up again and again: `sources[id]`
             known = self._answers.get(id(value))
             if known is None:
-                known = self._answers[id(value)] = digest(repr(self(value)).encode())
+                fingerprint = self(value)  # the record taken into this run's, if the earlier run had it
+                known = self._earlier_answers.get(id(value)) or digest(repr(fingerprint).encode())
+                self._answers[id(value)] = known
             return known
         return digest(repr(self(value)).encode())
 
