@@ -235,6 +235,33 @@ def test_a_preview_asks_again_only_what_read_the_body_it_saved(project, monkeypa
         assert cached == fresh_site(project, monkeypatch)
 
 
+def test_a_preview_after_edits_to_front_matter_gives_what_a_fresh_run_gives(project, monkeypatch):
+    # in memory, the corpus last checked is at hand: the corpus's questions that read none of the
+    # fields an edit changed (front_changes.py) are not asked again
+    monkeypatch.setattr(store, "_kept", {})
+    site(project)
+    stances = ["complete, verifiable, irreversible dismantlement", "complete dismantlement"]
+    original = Answers._answer
+    for change in ("a stance", "an actor's summary", "a timeline entry's title", "an issue's title", "a shared source's title",
+                   "a citation added to a body (the sources it lists, and the sources view)", "a new ally (a column on every summit's matrix)",
+                   "a stance back"):
+        answered: list[str] = []
+        monkeypatch.setattr(Answers, "_answer", lambda self, question: answered.append(question[0]) or original(self, question))
+        if change.startswith("a stance"):
+            edit(project / "briefs/actors/japan.md", f"stance: {stances[0]}", f"stance: {stances[1]}")
+            stances.reverse()
+        else:
+            EDITS[change](project)
+        cached = site(project)
+        assert cached == fresh_site(project, monkeypatch), change
+        if change.startswith("a stance"):
+            assert "positions_on" in answered and not {"timeline_events", "cited_sources", "watch_by_issue"} & set(answered)
+        if change == "an actor's summary":
+            assert not {"positions_on", "timeline_events", "cited_sources", "tags_of"} & set(answered)
+        if change == "a timeline entry's title":
+            assert "timeline_events" in answered
+
+
 def test_a_run_stopped_while_the_cache_is_written_leaves_one_the_next_run_can_use(project, monkeypatch):
     edit(project / "briefs/actors/japan.md", "took the breakdown in Hanoi calmly", "took the breakdown in Hanoi coolly")
     writes = []

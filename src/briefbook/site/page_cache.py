@@ -38,6 +38,7 @@ from ..files.shipped import default_templates_dir
 from ..files.store import Store, digest, enabled, opened, read_checked, write_checked
 from ..format.settings import Settings
 from ..format.validate import BriefFile
+from .front_changes import changed_fields, unaffected
 from .questions import ANY_BODY, Answers, Fingerprints, RecordingCorpus, bodies_read
 
 __all__ = ["PageCache", "RecordingCorpus", "inputs_version", "whole"]
@@ -57,8 +58,9 @@ class PageCache:
         self._checked_against = settings.cache / CHECKED_FILE
         self.bodies = {b.id: b.raw.digest for b in corpus.briefs.values()}
         last = checked_corpus(self.store, self._checked_against)
+        earlier: Corpus | None = getattr(self.store, "checked_with", None)
         # what this run puts is made from this corpus, not that one: said again once it is saved
-        self.store.checked = None
+        self.store.checked = self.store.checked_with = None
         # When the cached pages were last checked against this very corpus, every answer is the
         # same. Else, given that corpus, only the questions of the briefs whose files changed are
         # asked again, with the corpus's own; and when it differs from this one only in bodies
@@ -69,6 +71,13 @@ class PageCache:
         if last is not None:
             self.changed = frozenset(i for i in self.bodies.keys() | last.bodies.keys() if self.bodies.get(i) != last.bodies.get(i))
             self.fronts_same = last.fronts == corpus.fronts
+        # In a preview, the corpus that was checked is still in memory: after an edit to front
+        # matter, the corpus's questions that read none of the fields it changed are not asked again.
+        self.unaffected: frozenset[str] = frozenset()
+        if (last is not None and earlier is not None and earlier.signature == last.signature and self.changed is not None
+                and not self.corpus_unchanged and not self.fronts_same):
+            fields = changed_fields(earlier, corpus, self.changed, self.fingerprint)
+            self.unaffected = unaffected(fields) if fields is not None else frozenset()
         # what is being made, innermost last: the questions each has asked, and the pieces it holds
         self._making: list[tuple[dict, set]] = []
 
@@ -121,7 +130,7 @@ class PageCache:
             return True
         if self.fronts_same and self.changed is not None and entry[4].isdisjoint(self.changed) and ANY_BODY not in entry[4]:
             return True
-        return self.answers.same(_questions(entry), self.changed, self.fronts_same)
+        return self.answers.same(_questions(entry), self.changed, self.fronts_same, self.unaffected)
 
     def _note(self, question: tuple, answer: bytes) -> None:
         """A question of a brief, asked of whatever is being made when the template reads it."""
@@ -139,6 +148,7 @@ class PageCache:
         except OSError:  # a read-only project still builds; the next run asks every question
             pass
         self.store.checked = checked  # a preview's store in memory holds this run's entries, saved or not
+        self.store.checked_with = self.corpus
 
 
 CHECKED_FILE = "rendered.corpus"

@@ -331,16 +331,22 @@ class Answers:
         self._corpus, self._fingerprint = corpus, fingerprint
         self._known: dict[Any, Any] = {}
 
-    def same(self, asked: dict, changed: frozenset[str] | None = None, fronts_same: bool = False) -> bool:
+    def same(self, asked: dict, changed: frozenset[str] | None = None, fronts_same: bool = False,
+             unaffected: frozenset[str] = frozenset()) -> bool:
         """Whether every question gets the answer it got. Not asked: the questions of briefs whose
-        files are not among those `changed` (answered from their files alone), and with
-        `fronts_same` (Corpus.fronts as it was) the corpus's, but that of its signature."""
+        files are not among those `changed` (answered from their files alone), with `fronts_same`
+        (Corpus.fronts as it was) the corpus's, but that of its signature, and the corpus's
+        questions `unaffected` by the fields changed (front_changes.py), but those with an argument
+        that cannot be asked again."""
         for question, answer in asked.items():
             name = question[0]
             if name in BRIEF_ASPECTS:
                 if changed is not None and question[1] not in changed:
                     continue
             elif fronts_same and name != _SIGNATURE:
+                continue
+            elif name in unaffected and (len(question) == 1 or question[1] in ("*", "[]")
+                                         or (question[1] is not UNKNOWN and UNKNOWN not in question[1])):
                 continue
             try:
                 current = self._known[question]
