@@ -84,7 +84,8 @@ def _differing(name: str, before: Any, after: Any, fingerprint: Fingerprint) -> 
         return {name}
     if not all(isinstance(b, BaseModel) and type(b) is type(a) for b, a in pairs):
         return {name}
-    return {f"{name}.{field}" for b, a in pairs for field in type(b).model_fields if fingerprint(getattr(b, field)) != fingerprint(getattr(a, field))}
+    fields = {f"{name}.{field}" for b, a in pairs for field in type(b).model_fields if fingerprint(getattr(b, field)) != fingerprint(getattr(a, field))}
+    return fields or {name}
 
 
 def unaffected(fields: frozenset[str]) -> frozenset[str]:
