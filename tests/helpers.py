@@ -294,11 +294,11 @@ def wait_until(condition, what: str, log: Path, seconds: float = WAIT_SECONDS) -
 
 @contextlib.contextmanager
 def mkdocs_serve(project: Path, log: Path, command: tuple[str, ...] = ("mkdocs", "serve"),
-                 port: int | None = None) -> Iterator[tuple[subprocess.Popen, int]]:
+                 port: int | None = None, env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, int]]:
     """`mkdocs serve` (or another server: `briefbook serve`) of a project on a free 127.0.0.1 port, on the
-    fixed build date, its output in `log`; always stopped."""
+    fixed build date, its output in `log`; always stopped (SIGTERM, then SIGKILL after 10 s)."""
     port = port or free_port()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     with log.open("w", encoding="utf-8") as out:
         server = subprocess.Popen([tool(command[0]), *command[1:], "--dev-addr", f"127.0.0.1:{port}"],
                                   cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)

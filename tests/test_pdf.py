@@ -274,3 +274,19 @@ def test_japanese_and_korean_names_print_in_debians_noto_cjk() -> None:
     fonts = {str(f.get_object()["/BaseFont"]) for f in pdf.pages[0]["/Resources"]["/Font"].values()}
     assert any("NotoSerifCJK" in name for name in fonts), fonts
     assert "安倍晋三 and 김정은" in pdf.pages[0].extract_text()
+
+
+def test_making_pdfs_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    # Typst's empty package folder, and the site's PDFs where the cache cannot be written (a file
+    # in its place), live in the temporary folder only as long as the run that made them
+    project = valid_project(tmp_path / "p")
+    project.write("mkdocs.yml", "site_name: T\nplugins:\n  - briefbook:\n      pdf: true\n")
+    project.write("docs/about.md", "# About\n")
+    project.write(".cache/briefbook", "not a folder\n")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    site = build(project.root, env={"TMPDIR": str(temporary)})
+    assert (site / "briefing-book.pdf").is_file()
+    result = run(project.root, "briefbook", "pdf", env={"TMPDIR": str(temporary)})
+    assert result.returncode == 0, result.stderr
+    assert list(temporary.iterdir()) == []

@@ -48,9 +48,9 @@ def epoch(base: str, after: int = 0) -> int:
 
 
 @contextlib.contextmanager
-def serving(project: Path, port: int, log: Path) -> Iterator[str]:
+def serving(project: Path, port: int, log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
-    with mkdocs_serve(project, log, ("briefbook", "serve"), port) as (server, _):
+    with mkdocs_serve(project, log, ("briefbook", "serve"), port, env) as (server, _):
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -148,3 +148,13 @@ def test_every_save_serves_what_a_clean_build_gives(search: str, tmp_path: Path)
             while (index := differences(base, clean, index_folder)[1]) and time.monotonic() < deadline:
                 time.sleep(0.5)
             assert index == [], f"{SEARCH_FOLLOWS_SECONDS} s after the {kind} edit, the search index still differs: {index}"
+
+
+def test_a_server_stopped_by_sigterm_removes_its_temporary_site(tmp_path: Path):
+    # a service manager, `kill` or a closed terminal stops the server as Ctrl-C does
+    project = copy_project(FIXTURES / "site", tmp_path / "project")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    with serving(project, free_port(), tmp_path / "serve.log", {"TMPDIR": str(temporary)}):
+        assert [p.name for p in temporary.iterdir() if p.name.startswith("briefbook-preview-")]
+    assert list(temporary.iterdir()) == [], (tmp_path / "serve.log").read_text(encoding="utf-8")[-2000:]

@@ -7,6 +7,7 @@ import logging
 import os
 import posixpath
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -54,9 +55,21 @@ def _show_log() -> None:
         logger.setLevel(logging.INFO)
 
 
+def _stop_on_terminate() -> None:
+    """SIGTERM (`kill`, a service manager, a test) and SIGHUP (its terminal closed) stop the server
+    as Ctrl-C does: by default they end the process at once, leaving its site in the temporary folder."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, interrupt)
+
+
 def serve(config_file: str | None, dev_addr: str | None, open_in_browser: bool = False) -> None:
     """Serve the preview until interrupted (Ctrl-C)."""
     _show_log()
+    _stop_on_terminate()
     site_dir = tempfile.mkdtemp(prefix="briefbook-preview-")
     keep_in_memory()
     site = LiveSite(config_file, site_dir, dev_addr)

@@ -12,12 +12,12 @@ import functools
 import hashlib
 import json
 import re
-import tempfile
 from pathlib import Path
 
 import jinja2
 
 from ..corpus.corpus import Corpus
+from ..files.scratch import scratch_folder
 from ..files.writer import write_atomic
 from ..format.settings import Settings
 from ..site.environment import SECTIONS
@@ -55,7 +55,7 @@ def _compiler(folders: tuple[str, ...]):  # type: ignore[no-untyped-def]
 
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(folders))
     # packages only from an empty folder: an import of one fails instead of going to the network
-    empty = tempfile.mkdtemp(prefix="briefbook-typst-packages-")
+    empty = str(scratch_folder("typst-packages"))
     return typst, typst.Compiler(font_paths=fonts, ignore_system_fonts=True, package_path=empty, package_cache_path=empty)
 
 
@@ -139,7 +139,7 @@ def site_pdf_folder(settings: Settings) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
     except OSError:
-        return Path(tempfile.mkdtemp(prefix="briefbook-print-"))
+        return scratch_folder("print")
 
 
 def sync_files(folder: Path, files: dict[str, bytes]) -> Path:
