@@ -9,6 +9,8 @@ signal the browser reloads on), every page it serves is the page of a clean `mkd
 same briefs, byte for byte (less the live-reload script it injects): the page itself, its
 navigation, the views, the tags, briefs.json. The search index may follow a moment later, but
 whole: within a few seconds every file of it is the clean build's. Both search configurations.
+Also a site whose own nav names briefs (one as `./actors/japan.md` with a title of its own), with
+pages as files, retitled.
 """
 
 from __future__ import annotations
@@ -131,23 +133,48 @@ def test_every_save_serves_what_a_clean_build_gives(search: str, tmp_path: Path)
     if search == "pagefind":
         config = config.replace("  - search\n", "")
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    index_folder = "pagefind" if search == "pagefind" else "search"
     with serving(project, port, tmp_path / "serve.log") as base:
-        for kind, save, gone in edits(project):
-            shown = epoch(base)
-            save()
-            saved = round(time.monotonic() * 1000)  # the server's epochs are the monotonic clock's ms when a pass began
-            clean = clean_build(project, tmp_path / "clean")
-            while shown <= saved:  # a pass that began after the last write of the save
-                shown = epoch(base, shown)
-            site, _ = differences(base, clean, index_folder)
-            assert site == [], f"after the {kind} edit, the server showed these unlike a clean build: {site}"
-            if gone:
-                assert get(base, "/" + gone)[0] == 404, f"after the {kind} edit, {gone} is still served"
-            deadline = time.monotonic() + SEARCH_FOLLOWS_SECONDS
-            while (index := differences(base, clean, index_folder)[1]) and time.monotonic() < deadline:
-                time.sleep(0.5)
-            assert index == [], f"{SEARCH_FOLLOWS_SECONDS} s after the {kind} edit, the search index still differs: {index}"
+        each_save_serves_a_clean_build(base, project, edits(project), tmp_path, "pagefind" if search == "pagefind" else "search")
+
+
+def each_save_serves_a_clean_build(base: str, project: Path, saves: list, tmp_path: Path, index_folder: str) -> None:
+    """Apply each save in turn; after each, every file served is the clean build's (the search index within a few seconds)."""
+    for kind, save, gone in saves:
+        shown = epoch(base)
+        save()
+        saved = round(time.monotonic() * 1000)  # the server's epochs are the monotonic clock's ms when a pass began
+        clean = clean_build(project, tmp_path / "clean")
+        while shown <= saved:  # a pass that began after the last write of the save
+            shown = epoch(base, shown)
+        site, _ = differences(base, clean, index_folder)
+        assert site == [], f"after the {kind} edit, the server showed these unlike a clean build: {site}"
+        if gone:
+            assert get(base, "/" + gone)[0] == 404, f"after the {kind} edit, {gone} is still served"
+        deadline = time.monotonic() + SEARCH_FOLLOWS_SECONDS
+        while (index := differences(base, clean, index_folder)[1]) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert index == [], f"{SEARCH_FOLLOWS_SECONDS} s after the {kind} edit, the search index still differs: {index}"
+
+
+def test_a_retitled_brief_that_the_sites_own_nav_names_serves_what_a_clean_build_gives(tmp_path: Path):
+    # mkdocs.yml's nav names briefs itself: one as `./actors/japan.md` under a title of its own (MkDocs
+    # finds it as actors/japan.md, and every entry of that page then shows the nav's title), one by its
+    # path alone (the page's own title); the pages are files (`use_directory_urls: false`) and a
+    # hand-written page links to an anchor of a brief's page. A retitle is the navigation-only save.
+    project = copy_project(FIXTURES / "site", tmp_path / "project")
+    port = free_port()
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("site_url: https://example.org/briefs/", f"site_url: http://127.0.0.1:{port}/").replace("  - search\n", "")
+    config = config.replace("  - Home: index.md\n", "  - Home: index.md\n  - Japan at a glance: ./actors/japan.md\n  - actors/china.md\n  - Notes: notes.md\n")
+    (project / "mkdocs.yml").write_text(config + "use_directory_urls: false\n", encoding="utf-8")
+    (project / "docs/notes.md").write_text("# Notes\n\nSee [where Japan stands](actors/japan.md#positions).\n", encoding="utf-8")
+    japan, china = project / "briefs/actors/japan.md", project / "briefs/actors/china.md"
+    saves = [
+        ("title of a brief the nav titles", lambda: set_field(japan, "title", "Japan (retitled)"), None),
+        ("title of a brief the nav names by path", lambda: set_field(china, "title", "'China <b>\"PRC\"</b> & *co*: #1'"), None),
+    ]
+    with serving(project, port, tmp_path / "serve.log") as base:
+        each_save_serves_a_clean_build(base, project, saves, tmp_path, "pagefind")
 
 
 def test_a_server_stopped_by_sigterm_removes_its_temporary_site(tmp_path: Path):

@@ -42,9 +42,10 @@ def navigate(files: Files, config: MkDocsConfig) -> Navigation:
         page.parent = page.previous_page = page.next_page = None
     named: set[str] = set()
     for title, path in _entries(config["nav"] or []):
-        page = pages.get(path)
-        if page is not None and path not in named:
-            named.add(path)
+        file = files.get_file_from_path(path)  # as MkDocs finds it: `./actors/japan.md` is `actors/japan.md`
+        page = pages.get(file.src_uri) if file is not None else None
+        if page is not None and file.src_uri not in named:
+            named.add(file.src_uri)
             if title is not None:
                 page.title = title
     return get_navigation(files, config)
