@@ -258,3 +258,15 @@ def test_the_timeline_lists_each_event_once_and_its_chart_marks_the_summits_in_b
         assert 'class="paper"' in svg  # its own light ground: the dark scheme leaves its labels legible
         chart = page.locator("article img.bb-timeline-chart").bounding_box()
         assert chart["width"] > 600
+
+
+def test_the_timeline_chart_keeps_legible_labels_on_a_phone_and_scrolls_in_its_own_box(browser, site_url):
+    # The SVG's labels are 12-13 units in a 960-unit drawing: at the width of a 390 px phone's
+    # column (358 px) they would be under 5 px. At 780 px or more they are at least 9.75 px.
+    with opened(browser, site_url + "views/timeline/", PHONE) as page:
+        chart = page.locator("article img.bb-timeline-chart")
+        assert chart.bounding_box()["width"] >= 780
+        box = chart.evaluate("img => { const p = img.parentElement; return [p.scrollWidth, p.clientWidth, getComputedStyle(p).overflowX]; }")
+        assert box[0] > box[1] and box[2] == "auto", box
+        scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll_width <= inner_width, f"the timeline at 390 px is {scroll_width}px wide"
