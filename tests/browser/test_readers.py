@@ -270,3 +270,14 @@ def test_the_timeline_chart_keeps_legible_labels_on_a_phone_and_scrolls_in_its_o
         assert box[0] > box[1] and box[2] == "auto", box
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width, f"the timeline at 390 px is {scroll_width}px wide"
+
+
+def test_the_timeline_months_list_is_not_marked_with_the_notes_pencil(browser, site_url):
+    # Material draws a collapsible block's icon from --md-admonition-icon--note, a pencil, which a
+    # reader takes for "edit"; the months' list has its own icon.
+    with opened(browser, site_url + "views/timeline/", DESKTOP) as page:
+        icon, pencil = page.evaluate("""() => [
+            getComputedStyle(document.querySelector("article details.bb-months > summary"), "::before").maskImage,
+            getComputedStyle(document.body).getPropertyValue("--md-admonition-icon--note").trim()]""")
+    assert icon.startswith("url(") and pencil.startswith("url(")
+    assert icon != pencil, icon
