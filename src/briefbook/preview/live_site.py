@@ -136,7 +136,7 @@ class LiveSite(StalePages):
             return None
         before = {path: page.markdown for path, page in briefbook.pages.items()}
         errors, signature = [d.text() for d in briefbook.errors], briefbook.signature
-        tags = site_tags(briefbook.last_good[1]) if briefbook.last_good is not None else None
+        earlier = briefbook.last_good[1] if briefbook.last_good is not None else None  # its tags compared only on a renavigation
         docs = docs_stamp(config)
         finished = False
         try:
@@ -150,8 +150,8 @@ class LiveSite(StalePages):
                     or theme_stamp(config) != self.theme_stamp or config_bytes(config) != self.config_bytes):
                 return None
             renavigate = briefbook.signature != signature
-            if renavigate and (list(briefbook.pages) != list(before) or briefbook.settings.pdf or tags is None
-                               or briefbook.last_good is None or site_tags(briefbook.last_good[1]) != tags
+            if renavigate and (list(briefbook.pages) != list(before) or briefbook.settings.pdf or earlier is None
+                               or briefbook.last_good is None or site_tags(briefbook.last_good[1]) != site_tags(earlier)
                                or not navigation_only.possible(previous.config)):
                 return None  # the files change order, or the tags, or the brief's PDF: a full pass
             briefbook.pages_folder.sync(briefbook.settings.cache, briefbook.pages)
